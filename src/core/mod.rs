@@ -1,3 +1,11 @@
 //! The shared core: everything the three personalities have in common.
 //! Sources know the kernel and nothing about output; renderers live in the
 //! applets.
+
+pub mod model;
+pub mod names;
+pub mod out;
+pub mod owners;
+pub mod proc_net;
+pub mod root;
+pub mod sys;

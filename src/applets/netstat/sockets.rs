@@ -1,0 +1,694 @@
+//! netstat's socket listing: the tables in net-tools 2.10's order, each row
+//! filtered and printed exactly as netstat.c prints it.
+//!
+//! Order of a round: [Internet header] tcp, tcp6, sctp, udp, udp6, udplite,
+//! udplite6, raw, raw6, [UNIX header + table], then the families this kernel
+//! no longer has. A table whose v4 file is missing stops the run when it was
+//! asked for by name (rc 1); v6 files may be missing silently.
+
+use super::names::{AddrNames, ProgramNames};
+use super::options::Options;
+use crate::core::model::{InetSocket, tcp_state, unix};
+use crate::core::names::services::ServiceProto;
+use crate::core::out::Out;
+use crate::core::proc_net::{LineReader, parse_inet_line, parse_unix_line};
+use crate::core::root::SysRoot;
+use crate::core::sys;
+use std::io::{self, Write};
+
+/// net-tools reads with `fgets` into this many bytes: longer lines arrive in
+/// pieces, each handled as a line of its own.
+const FGETS_BUF: usize = 8192;
+
+pub struct Listing<'a, W: Write, E: Write> {
+    opts: &'a Options,
+    root: &'a SysRoot,
+    out: Out<W>,
+    err: E,
+    reader: LineReader,
+    names: AddrNames,
+    programs: ProgramNames,
+    clk_tck: u64,
+    /// Scratch buffers for one row's addresses and timer text.
+    local: Vec<u8>,
+    remote: Vec<u8>,
+    timer: Vec<u8>,
+}
+
+/// What a table asks of the run: go on, or stop with this status.
+type Step = Result<(), i32>;
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Tcp,
+    Udp,
+    Raw,
+}
+
+struct InetTable {
+    kind: Kind,
+    v4_path: &'static str,
+    v6_path: &'static str,
+    /// The family name in "no support for `…'" messages.
+    family: &'static str,
+    v4_name: &'static [u8],
+    v6_name: &'static [u8],
+}
+
+const TCP: InetTable = InetTable {
+    kind: Kind::Tcp,
+    v4_path: "/proc/net/tcp",
+    v6_path: "/proc/net/tcp6",
+    family: "AF INET (tcp)",
+    v4_name: b"tcp",
+    v6_name: b"tcp6",
+};
+const UDP: InetTable = InetTable {
+    kind: Kind::Udp,
+    v4_path: "/proc/net/udp",
+    v6_path: "/proc/net/udp6",
+    family: "AF INET (udp)",
+    v4_name: b"udp",
+    v6_name: b"udp6",
+};
+const UDPLITE: InetTable = InetTable {
+    kind: Kind::Udp,
+    v4_path: "/proc/net/udplite",
+    v6_path: "/proc/net/udplite6",
+    family: "AF INET (udplite)",
+    v4_name: b"udpl",
+    v6_name: b"udpl6",
+};
+const RAW: InetTable = InetTable {
+    kind: Kind::Raw,
+    v4_path: "/proc/net/raw",
+    v6_path: "/proc/net/raw6",
+    family: "AF INET (raw)",
+    v4_name: b"raw",
+    v6_name: b"raw6",
+};
+
+/// The families net-tools still knows whose /proc files this kernel lacks.
+/// Only their "missing" behaviour is reproduced (see COMPAT.md). netstat
+/// tolerates only ENOENT for these; the second ipx path must be a file.
+struct ExoticTable {
+    paths: &'static [&'static str],
+    family: &'static str,
+}
+
+const TABLE_TCP_STATES: [&[u8]; 12] = [
+    b"",
+    b"ESTABLISHED",
+    b"SYN_SENT",
+    b"SYN_RECV",
+    b"FIN_WAIT1",
+    b"FIN_WAIT2",
+    b"TIME_WAIT",
+    b"CLOSE",
+    b"CLOSE_WAIT",
+    b"LAST_ACK",
+    b"LISTEN",
+    b"CLOSING",
+];
+
+impl<'a, W: Write, E: Write> Listing<'a, W, E> {
+    pub fn new(opts: &'a Options, root: &'a SysRoot, out: W, err: E) -> Self {
+        Listing {
+            opts,
+            root,
+            out: Out::new(out),
+            err,
+            reader: LineReader::new(),
+            names: AddrNames::new(root, opts),
+            programs: ProgramNames::default(),
+            clk_tck: sys::clock_ticks(),
+            local: Vec::with_capacity(160),
+            remote: Vec::with_capacity(160),
+            timer: Vec::with_capacity(64),
+        }
+    }
+
+    /// One round of the listing; `Err(status)` where netstat returns early.
+    pub fn round(&mut self) -> i32 {
+        match self.tables() {
+            Ok(()) => 0,
+            Err(rc) => rc,
+        }
+    }
+
+    /// Between `-c` rounds: flush, and forget the owners (netstat rescans).
+    pub fn end_round(&mut self) {
+        self.out.flush();
+        let _ = self.err.flush();
+        self.programs = ProgramNames::default();
+    }
+
+    fn tables(&mut self) -> Step {
+        let o = self.opts;
+        let inet_selected = o.tcp || o.sctp || o.udp || o.udplite || o.raw;
+        if !o.selected || inet_selected {
+            self.load_programs();
+            self.inet_header();
+        }
+        if !o.selected || o.tcp {
+            self.inet_table(&TCP)?;
+        }
+        if !o.selected || o.sctp {
+            self.sctp()?;
+        }
+        if !o.selected || o.udp {
+            self.inet_table(&UDP)?;
+        }
+        if !o.selected || o.udplite {
+            self.inet_table(&UDPLITE)?;
+        }
+        if !o.selected || o.raw {
+            self.inet_table(&RAW)?;
+        }
+        if !o.selected || o.unix {
+            self.load_programs();
+            self.unix_table()?;
+        }
+        let exotic = [
+            (
+                o.ipx,
+                ExoticTable {
+                    paths: &["/proc/net/ipx/socket", "/proc/net/ipx"],
+                    family: "AF IPX",
+                },
+            ),
+            (
+                o.ax25,
+                ExoticTable {
+                    paths: &["/proc/net/ax25"],
+                    family: "AF AX25",
+                },
+            ),
+            (
+                o.x25,
+                ExoticTable {
+                    paths: &["/proc/net/x25"],
+                    family: "AF X25",
+                },
+            ),
+            (
+                o.netrom,
+                ExoticTable {
+                    paths: &["/proc/net/nr"],
+                    family: "AF NETROM",
+                },
+            ),
+            (
+                o.rose,
+                ExoticTable {
+                    paths: &["/proc/net/rose"],
+                    family: "AF ROSE",
+                },
+            ),
+        ];
+        for (asked, table) in exotic {
+            if !o.selected || asked {
+                self.exotic(&table)?;
+            }
+        }
+        if o.selected && (o.l2cap || o.rfcomm) {
+            self.err_line(b"netstat: feature `AF BLUETOOTH' not supported.\nPlease recompile `net-tools' with newer kernel source or full configuration.");
+            return Err(1);
+        }
+        Ok(())
+    }
+
+    fn err_line(&mut self, msg: &[u8]) {
+        let _ = self.err.write_all(msg);
+        let _ = self.err.write_all(b"\n");
+    }
+
+    fn no_support(&mut self, family: &str) {
+        let msg = format!("netstat: no support for `{family}' on this system.");
+        self.err_line(msg.as_bytes());
+    }
+
+    fn perror(&mut self, path: &str, e: &io::Error) {
+        let mut msg = path.as_bytes().to_vec();
+        msg.extend_from_slice(b": ");
+        msg.extend_from_slice(&sys::strerror(e.raw_os_error().unwrap_or(0)));
+        self.err_line(&msg);
+    }
+
+    fn load_programs(&mut self) {
+        if self.opts.programs && !self.programs.loaded {
+            let warning = self.programs.load(self.root);
+            if let Some(w) = warning {
+                let _ = self.err.write_all(w.as_bytes());
+            }
+        }
+    }
+
+    fn state_suffix(&self) -> &'static [u8] {
+        if self.opts.all {
+            b"(servers and established)"
+        } else if self.opts.listening {
+            b"(only servers)"
+        } else {
+            b"(w/o servers)"
+        }
+    }
+
+    fn inet_header(&mut self) {
+        let suffix = self.state_suffix();
+        let o = &mut self.out;
+        o.bytes(b"Active Internet connections ");
+        o.bytes(suffix);
+        o.bytes(b"\nProto Recv-Q Send-Q Local Address           Foreign Address         State      ");
+        if self.opts.extend > 0 {
+            o.bytes(b" User       Inode     ");
+        }
+        if self.opts.programs {
+            o.bytes(b" PID/Program name    ");
+        }
+        if self.opts.timers {
+            o.bytes(b" Timer");
+        }
+        o.byte(b'\n');
+    }
+
+    /// A v4 table that would not open, handled as INFO_GUTS1 does.
+    fn missing_v4(&mut self, path: &str, family: &str, e: &io::Error) -> Step {
+        let tolerated = matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EACCES));
+        if !tolerated {
+            self.perror(path, e);
+            return Err(-1);
+        }
+        let o = self.opts;
+        if !o.noprot && (o.selected || o.verbose) {
+            self.no_support(family);
+        }
+        if !o.noprot && o.selected {
+            return Err(1);
+        }
+        Ok(())
+    }
+
+    fn inet_table(&mut self, t: &InetTable) -> Step {
+        let o = self.opts;
+        let mut rc = Ok(());
+        if !o.selected || o.inet {
+            match self.read_table(t.v4_path, |me, lnr, line| me.inet_row(t, t.v4_name, lnr, line)) {
+                Ok(()) => {}
+                Err(e) => rc = self.missing_v4(t.v4_path, t.family, &e),
+            }
+            if let Err(-1) = rc {
+                return rc;
+            }
+        }
+        if !o.selected || o.inet6 {
+            let _ = self.read_table(t.v6_path, |me, lnr, line| me.inet_row(t, t.v6_name, lnr, line));
+        }
+        rc
+    }
+
+    /// Feeds each fgets-sized piece of each line to `row` with its number.
+    fn read_table(&mut self, abs: &str, mut row: impl FnMut(&mut Self, usize, &[u8])) -> io::Result<()> {
+        let path = self.root.path(abs);
+        let mut reader = std::mem::take(&mut self.reader);
+        let mut lnr = 0usize;
+        let res = reader.read(&path, |line| {
+            // fgets hands out at most FGETS_BUF-1 bytes, newline included.
+            let total = line.len() + 1;
+            let mut start = 0;
+            while start < total {
+                let end = (start + FGETS_BUF - 1).min(total);
+                let piece = &line[start.min(line.len())..end.min(line.len())];
+                row(self, lnr, piece);
+                lnr += 1;
+                start = end;
+            }
+        });
+        self.reader = reader;
+        res
+    }
+
+    fn inet_row(&mut self, t: &InetTable, proto: &'static [u8], lnr: usize, line: &[u8]) {
+        if lnr == 0 {
+            return;
+        }
+        let (n, s) = parse_inet_line(line);
+        let o = self.opts;
+        match t.kind {
+            Kind::Tcp => {
+                if n < 11 {
+                    self.err_line(b"warning, got bogus tcp line.");
+                    return;
+                }
+                let has_peer = s.remote_port != 0;
+                if !o.all && ((o.listening && has_peer) || (!o.listening && !has_peer)) {
+                    return;
+                }
+            }
+            Kind::Udp | Kind::Raw => {
+                if n < 10 {
+                    let msg: &[u8] = if matches!(t.kind, Kind::Udp) {
+                        b"warning, got bogus udp line."
+                    } else {
+                        b"warning, got bogus raw line."
+                    };
+                    self.err_line(msg);
+                    return;
+                }
+                let has_peer = !s.remote.is_unspecified();
+                if !(o.all || (has_peer && !o.listening) || (!has_peer && o.listening)) {
+                    return;
+                }
+            }
+        }
+        let sp = match t.kind {
+            Kind::Tcp => ServiceProto::Tcp,
+            Kind::Udp => ServiceProto::Udp,
+            Kind::Raw => ServiceProto::Raw,
+        };
+        let mut local = std::mem::take(&mut self.local);
+        let mut remote = std::mem::take(&mut self.remote);
+        self.names.endpoint(&s.local, s.local_port, sp, &mut local);
+        self.names.endpoint(&s.remote, s.remote_port, sp, &mut remote);
+        if o.timers {
+            self.format_timer(t.kind, &s);
+        }
+        let out = &mut self.out;
+        match t.kind {
+            Kind::Tcp | Kind::Raw => {
+                out.left(proto, 4);
+                out.bytes(b"  ");
+            }
+            Kind::Udp => {
+                out.left(proto, 5);
+                out.byte(b' ');
+            }
+        }
+        out.int_right(s.rx_queue as i64, 6);
+        out.byte(b' ');
+        out.int_right(s.tx_queue as i64, 6);
+        out.byte(b' ');
+        out.left(&local, 23);
+        out.byte(b' ');
+        out.left(&remote, 23);
+        out.byte(b' ');
+        match t.kind {
+            Kind::Tcp => out.left(tcp_state_name(s.state), 11),
+            Kind::Udp => {
+                let st: &[u8] = match s.state {
+                    tcp_state::ESTABLISHED => b"ESTABLISHED",
+                    tcp_state::CLOSE => b"",
+                    _ => b"UNKNOWN",
+                };
+                out.left(st, 11);
+            }
+            Kind::Raw => out.int_left(s.state as i32 as i64, 11),
+        }
+        self.local = local;
+        self.remote = remote;
+        self.finish_row(s.uid, s.inode);
+    }
+
+    /// The Timer column's text (netstat's `timers` buffer).
+    fn format_timer(&mut self, kind: Kind, s: &InetSocket) {
+        let t = &mut self.timer;
+        t.clear();
+        let (retr, div) = match kind {
+            Kind::Tcp => (s.retransmits as i64, self.clk_tck),
+            Kind::Udp | Kind::Raw => (0, 100),
+        };
+        let when = |t: &mut Vec<u8>| push_ticks(t, s.timer_when, div);
+        let tail = |t: &mut Vec<u8>| {
+            t.push(b'/');
+            push_int(t, retr);
+            t.push(b'/');
+            push_int(t, s.timeout as i32 as i64);
+            t.push(b')');
+        };
+        match (kind, s.timer) {
+            (_, 0) => {
+                t.extend_from_slice(b"off (0.00");
+                tail(t);
+            }
+            (Kind::Tcp, 1..=4) => {
+                let word: &[u8] = match s.timer {
+                    1 => b"on",
+                    2 => b"keepalive",
+                    3 => b"timewait",
+                    _ => b"probe",
+                };
+                t.extend_from_slice(word);
+                t.extend_from_slice(b" (");
+                when(t);
+                tail(t);
+            }
+            (Kind::Udp | Kind::Raw, 1 | 2) => {
+                t.extend_from_slice(b"on");
+                push_int(t, s.timer as i64);
+                t.extend_from_slice(b" (");
+                when(t);
+                tail(t);
+            }
+            (_, n) => {
+                t.extend_from_slice(b"unkn-");
+                push_int(t, n as i32 as i64);
+                t.extend_from_slice(b" (");
+                when(t);
+                tail(t);
+            }
+        }
+        // netstat formats into a 64-byte buffer.
+        t.truncate(63);
+    }
+
+    /// netstat's finish_this_one(): -e, -p and -o columns, then the newline.
+    fn finish_row(&mut self, uid: i64, inode: u64) {
+        let o = self.opts;
+        if o.extend > 0 {
+            let name = if o.numeric_users {
+                None
+            } else {
+                self.names.users.name(uid as u32)
+            };
+            let out = &mut self.out;
+            out.byte(b' ');
+            match name {
+                Some(n) => out.left(n, 10),
+                None => out.int_left(uid, 10),
+            }
+            out.byte(b' ');
+            out.uint_left(inode, 10);
+        }
+        if o.programs {
+            self.out.byte(b' ');
+            self.out.left(self.programs.get(inode), 20);
+        }
+        if o.timers {
+            self.out.byte(b' ');
+            self.out.bytes(&self.timer);
+        }
+        self.out.byte(b'\n');
+        self.out.row_done();
+    }
+
+    fn sctp(&mut self) -> Step {
+        // No SCTP rows are rendered (see COMPAT.md); only what netstat does
+        // when the kernel has no SCTP, which is the case without the module.
+        let o = self.opts;
+        let eps = "/proc/net/sctp/eps";
+        let assocs = "/proc/net/sctp/assocs";
+        let mut res = Ok(());
+        if o.all || o.listening {
+            res = self.sctp_file(eps, "/proc/net/sctp6/eps");
+            res?;
+        }
+        if o.all || !o.listening {
+            res = self.sctp_file(assocs, "/proc/net/sctp6/assocs");
+        }
+        res
+    }
+
+    fn sctp_file(&mut self, v4: &str, v6: &str) -> Step {
+        let o = self.opts;
+        let mut rc = Ok(());
+        if !o.selected || o.inet {
+            if let Err(e) = std::fs::File::open(self.root.path(v4)) {
+                rc = self.missing_v4(v4, "AF INET (sctp)", &e);
+                if let Err(-1) = rc {
+                    return rc;
+                }
+            }
+        }
+        if !o.selected || o.inet6 {
+            let _ = std::fs::File::open(self.root.path(v6));
+        }
+        rc
+    }
+
+    fn exotic(&mut self, t: &ExoticTable) -> Step {
+        for p in t.paths {
+            match std::fs::metadata(self.root.path(p)) {
+                Ok(m) if m.is_file() => return Ok(()),
+                Ok(_) => {}
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {}
+                Err(e) => {
+                    self.perror(p, &e);
+                    return Err(-1);
+                }
+            }
+        }
+        let o = self.opts;
+        if o.selected || o.verbose {
+            self.no_support(t.family);
+        }
+        if o.selected {
+            return Err(1);
+        }
+        Ok(())
+    }
+
+    fn unix_table(&mut self) -> Step {
+        let suffix = self.state_suffix();
+        let o = &mut self.out;
+        o.bytes(b"Active UNIX domain sockets ");
+        o.bytes(suffix);
+        o.bytes(b"\nProto RefCnt Flags       Type       State         I-Node  ");
+        if self.opts.programs {
+            o.bytes(b" PID/Program name    ");
+        }
+        o.bytes(b" Path\n");
+        let mut has_inode = false;
+        let res = self.read_table("/proc/net/unix", |me, lnr, line| me.unix_row(&mut has_inode, lnr, line));
+        match res {
+            Ok(()) => Ok(()),
+            Err(e) => self.missing_v4("/proc/net/unix", "AF UNIX", &e),
+        }
+    }
+
+    fn unix_row(&mut self, has_inode: &mut bool, lnr: usize, line: &[u8]) {
+        if lnr == 0 {
+            if memchr::memmem::find(line, b"Inode").is_some() {
+                *has_inode = true;
+            }
+            return;
+        }
+        let (n, u) = parse_unix_line(line);
+        if n < 6 {
+            self.err_line(b"warning, got bogus unix line.");
+            return;
+        }
+        let o = self.opts;
+        let listening = u.state == unix::SS_UNCONNECTED && u.flags & unix::ACCEPTCON != 0;
+        if !o.all && (listening != o.listening) {
+            return;
+        }
+        let mut flags: Vec<u8> = Vec::with_capacity(16);
+        flags.extend_from_slice(b"[ ");
+        if u.flags & unix::ACCEPTCON != 0 {
+            flags.extend_from_slice(b"ACC ");
+        }
+        if u.flags & unix::WAITDATA != 0 {
+            flags.extend_from_slice(b"W ");
+        }
+        if u.flags & unix::NOSPACE != 0 {
+            flags.extend_from_slice(b"N ");
+        }
+        flags.push(b']');
+        let sock_type: &[u8] = match u.sock_type {
+            1 => b"STREAM",
+            2 => b"DGRAM",
+            3 => b"RAW",
+            4 => b"RDM",
+            5 => b"SEQPACKET",
+            _ => b"UNKNOWN",
+        };
+        let state: &[u8] = match u.state {
+            unix::SS_FREE => b"FREE",
+            unix::SS_UNCONNECTED if u.flags & unix::ACCEPTCON != 0 => b"LISTENING",
+            unix::SS_UNCONNECTED => b"",
+            unix::SS_CONNECTING => b"CONNECTING",
+            unix::SS_CONNECTED => b"CONNECTED",
+            unix::SS_DISCONNECTING => b"DISCONNECTING",
+            _ => b"UNKNOWN",
+        };
+        let out = &mut self.out;
+        out.left(if u.protocol == 0 { b"unix" } else { b"??" }, 5);
+        out.byte(b' ');
+        out.int_left(u.refcnt as i64, 6);
+        out.byte(b' ');
+        out.left(&flags, 11);
+        out.byte(b' ');
+        out.left(sock_type, 10);
+        out.byte(b' ');
+        out.left(state, 13);
+        out.byte(b' ');
+        if *has_inode {
+            out.uint_left(u.inode, 8);
+        } else {
+            out.bytes(b"-       ");
+        }
+        if o.programs {
+            out.byte(b' ');
+            let name = if *has_inode { self.programs.get(u.inode) } else { b"-" };
+            out.left(name, 20);
+        }
+        out.byte(b' ');
+        if *has_inode {
+            out.bytes(u.path);
+        } else {
+            out.uint(u.inode);
+        }
+        out.byte(b'\n');
+        out.row_done();
+    }
+
+    pub fn flush(&mut self) {
+        self.out.flush();
+        let _ = self.err.flush();
+    }
+}
+
+fn tcp_state_name(state: u32) -> &'static [u8] {
+    // Out-of-range states index past netstat's table (undefined behaviour
+    // in C); see COMPAT.md.
+    TABLE_TCP_STATES.get(state as usize).copied().unwrap_or(b"UNKNOWN")
+}
+
+fn push_int(t: &mut Vec<u8>, v: i64) {
+    let mut tmp = [0u8; 20];
+    t.extend_from_slice(crate::core::out::fmt_i64(v, &mut tmp));
+}
+
+/// `%2.2f` of `ticks / div`, as printf rounds it.
+fn push_ticks(t: &mut Vec<u8>, ticks: u64, div: u64) {
+    if ticks < (1 << 53) && div == 100 {
+        let mut tmp = [0u8; 20];
+        t.extend_from_slice(crate::core::out::fmt_u64(ticks / 100, &mut tmp));
+        t.push(b'.');
+        let r = ticks % 100;
+        t.push(b'0' + (r / 10) as u8);
+        t.push(b'0' + (r % 10) as u8);
+    } else {
+        let v = ticks as f64 / div as f64;
+        t.extend_from_slice(format!("{v:.2}").as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_format_like_printf() {
+        let f = |ticks, div| {
+            let mut t = Vec::new();
+            push_ticks(&mut t, ticks, div);
+            String::from_utf8(t).unwrap()
+        };
+        assert_eq!(f(0, 100), "0.00");
+        assert_eq!(f(5, 100), "0.05");
+        assert_eq!(f(719926, 100), "7199.26");
+        assert_eq!(f(u64::MAX, 100), "184467440737095520.00");
+        assert_eq!(f(333, 1000), "0.33");
+    }
+}

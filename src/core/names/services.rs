@@ -1,0 +1,159 @@
+//! Port → service name, from /etc/services (and /etc/protocols for raw
+//! sockets), loaded once on first use.
+//!
+//! net-tools builds one list per protocol by prepending each entry, so for a
+//! port listed twice the *last* line wins; /etc/protocols entries are added
+//! to the raw list after the services and so beat them.
+
+use crate::core::names::fields;
+use crate::core::proc_net::LineReader;
+use crate::core::root::SysRoot;
+use std::collections::HashMap;
+
+/// The service tables net-tools keys by protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceProto {
+    Tcp,
+    Udp,
+    Raw,
+}
+
+#[derive(Default)]
+pub struct Services {
+    names: Vec<u8>,
+    tcp: HashMap<u16, (u32, u32)>,
+    udp: HashMap<u16, (u32, u32)>,
+    raw: HashMap<u16, (u32, u32)>,
+}
+
+/// Service names longer than this are cut (net-tools copies into 64 bytes).
+const MAX_NAME: usize = 63;
+
+impl Services {
+    pub fn load(root: &SysRoot) -> Services {
+        let mut s = Services::default();
+        let mut reader = LineReader::new();
+        let _ = reader.read(&root.path("/etc/services"), |line| s.add_service_line(line));
+        let _ = reader.read(&root.path("/etc/protocols"), |line| s.add_protocol_line(line));
+        s
+    }
+
+    fn put(&mut self, proto: ServiceProto, port: u16, name: &[u8]) {
+        let name = &name[..name.len().min(MAX_NAME)];
+        let start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        let span = (start, self.names.len() as u32);
+        let table = match proto {
+            ServiceProto::Tcp => &mut self.tcp,
+            ServiceProto::Udp => &mut self.udp,
+            ServiceProto::Raw => &mut self.raw,
+        };
+        table.insert(port, span);
+    }
+
+    /// `name port/proto [aliases…]`, as glibc's files backend reads it: the
+    /// port goes through strtoul with base 0 and is cut to 16 bits.
+    fn add_service_line(&mut self, line: &[u8]) {
+        let mut f = fields(line);
+        let (Some(name), Some(pp)) = (f.next(), f.next()) else {
+            return;
+        };
+        let Some(slash) = memchr::memchr(b'/', pp) else {
+            return;
+        };
+        let Some(port) = parse_c_ulong(&pp[..slash]) else {
+            return;
+        };
+        let proto = match &pp[slash + 1..] {
+            b"tcp" => ServiceProto::Tcp,
+            b"udp" => ServiceProto::Udp,
+            b"raw" => ServiceProto::Raw,
+            _ => return,
+        };
+        self.put(proto, port as u16, name);
+    }
+
+    /// `name number [aliases…]`: the protocol number acts as a raw "port".
+    fn add_protocol_line(&mut self, line: &[u8]) {
+        let mut f = fields(line);
+        let (Some(name), Some(num)) = (f.next(), f.next()) else {
+            return;
+        };
+        if num.is_empty() || !num.iter().all(u8::is_ascii_digit) {
+            return;
+        }
+        let Some(n) = parse_c_ulong(num) else {
+            return;
+        };
+        self.put(ServiceProto::Raw, n as u16, name);
+    }
+
+    pub fn name(&self, proto: ServiceProto, port: u16) -> Option<&[u8]> {
+        let table = match proto {
+            ServiceProto::Tcp => &self.tcp,
+            ServiceProto::Udp => &self.udp,
+            ServiceProto::Raw => &self.raw,
+        };
+        table.get(&port).map(|&(a, b)| &self.names[a as usize..b as usize])
+    }
+}
+
+/// `strtoul(s, &end, 0)` requiring the whole field to be consumed.
+fn parse_c_ulong(s: &[u8]) -> Option<u64> {
+    let (digits, radix) = if s.len() > 2 && (s.starts_with(b"0x") || s.starts_with(b"0X")) {
+        (&s[2..], 16)
+    } else if s.len() > 1 && s[0] == b'0' {
+        (&s[1..], 8)
+    } else {
+        (s, 10)
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in digits {
+        let d = (b as char).to_digit(radix)? as u64;
+        v = v.saturating_mul(radix as u64).saturating_add(d);
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(services: &str, protocols: &str) -> Services {
+        let mut s = Services::default();
+        for l in services.lines() {
+            s.add_service_line(l.as_bytes());
+        }
+        for l in protocols.lines() {
+            s.add_protocol_line(l.as_bytes());
+        }
+        s
+    }
+
+    #[test]
+    fn last_line_wins_and_protocols_beat_raw_services() {
+        let s = table(
+            "ssh 22/tcp\n# c\nhttp\t80/tcp www # web\nfirst 45678/tcp\nsecond 45678/tcp\nbootps 67/udp\nicmpsvc 1/raw\n",
+            "ip 0 IP\nicmp 1 ICMP\nipv6-icmp 58 IPv6-ICMP\n",
+        );
+        assert_eq!(s.name(ServiceProto::Tcp, 22), Some(&b"ssh"[..]));
+        assert_eq!(s.name(ServiceProto::Tcp, 80), Some(&b"http"[..]));
+        assert_eq!(s.name(ServiceProto::Tcp, 45678), Some(&b"second"[..]));
+        assert_eq!(s.name(ServiceProto::Udp, 22), None);
+        assert_eq!(s.name(ServiceProto::Udp, 67), Some(&b"bootps"[..]));
+        assert_eq!(s.name(ServiceProto::Raw, 1), Some(&b"icmp"[..]));
+        assert_eq!(s.name(ServiceProto::Raw, 58), Some(&b"ipv6-icmp"[..]));
+    }
+
+    #[test]
+    fn odd_lines_are_ignored_or_read_as_glibc_does() {
+        let s = table("bad\nnoslash 99\nhex 0x10/tcp\noct 010/tcp\nbig 65617/tcp\n/tcp\n", "");
+        assert_eq!(s.name(ServiceProto::Tcp, 16), Some(&b"hex"[..]));
+        assert_eq!(s.name(ServiceProto::Tcp, 8), Some(&b"oct"[..]));
+        assert_eq!(s.name(ServiceProto::Tcp, 81), Some(&b"big"[..]));
+        assert_eq!(s.name(ServiceProto::Tcp, 99), None);
+    }
+}

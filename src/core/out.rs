@@ -1,0 +1,177 @@
+//! The one column writer: printf-style padding and integer formatting into a
+//! large buffer, written to the sink in big chunks. Every applet renders
+//! through it; none formats rows with `format!`.
+
+use std::io::Write;
+
+/// Flush to the sink once this much output is pending.
+const FLUSH_AT: usize = 256 * 1024;
+
+pub struct Out<W: Write> {
+    buf: Vec<u8>,
+    sink: W,
+}
+
+impl<W: Write> Out<W> {
+    pub fn new(sink: W) -> Self {
+        Out {
+            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            sink,
+        }
+    }
+
+    /// Raw bytes.
+    #[inline]
+    pub fn bytes(&mut self, s: &[u8]) {
+        self.buf.extend_from_slice(s);
+    }
+
+    #[inline]
+    pub fn byte(&mut self, b: u8) {
+        self.buf.push(b);
+    }
+
+    #[inline]
+    pub fn spaces(&mut self, n: usize) {
+        self.buf.resize(self.buf.len() + n, b' ');
+    }
+
+    /// `%-Ws`: left-aligned, padded with spaces to at least `width`.
+    #[inline]
+    pub fn left(&mut self, s: &[u8], width: usize) {
+        self.bytes(s);
+        if s.len() < width {
+            self.spaces(width - s.len());
+        }
+    }
+
+    /// `%Ws`: right-aligned, padded on the left to at least `width`.
+    #[inline]
+    pub fn right(&mut self, s: &[u8], width: usize) {
+        if s.len() < width {
+            self.spaces(width - s.len());
+        }
+        self.bytes(s);
+    }
+
+    /// `%Wld`
+    #[inline]
+    pub fn int_right(&mut self, v: i64, width: usize) {
+        let mut tmp = [0u8; 20];
+        let s = fmt_i64(v, &mut tmp);
+        self.right(s, width);
+    }
+
+    /// `%-Wld`
+    #[inline]
+    pub fn int_left(&mut self, v: i64, width: usize) {
+        let mut tmp = [0u8; 20];
+        let s = fmt_i64(v, &mut tmp);
+        self.left(s, width);
+    }
+
+    /// `%-Wlu`
+    #[inline]
+    pub fn uint_left(&mut self, v: u64, width: usize) {
+        let mut tmp = [0u8; 20];
+        let s = fmt_u64(v, &mut tmp);
+        self.left(s, width);
+    }
+
+    /// `%lu`
+    #[inline]
+    pub fn uint(&mut self, v: u64) {
+        let mut tmp = [0u8; 20];
+        let s = fmt_u64(v, &mut tmp);
+        self.bytes(s);
+    }
+
+    /// `%ld`
+    #[inline]
+    pub fn int(&mut self, v: i64) {
+        let mut tmp = [0u8; 20];
+        let s = fmt_i64(v, &mut tmp);
+        self.bytes(s);
+    }
+
+    /// Call at the end of each row: hands a full buffer to the sink.
+    #[inline]
+    pub fn row_done(&mut self) {
+        if self.buf.len() >= FLUSH_AT {
+            self.flush();
+        }
+    }
+
+    /// Writes everything pending. Write errors are ignored as the originals'
+    /// printf does (a closed pipe ends the process through SIGPIPE).
+    pub fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            let _ = self.sink.write_all(&self.buf);
+            self.buf.clear();
+        }
+        let _ = self.sink.flush();
+    }
+
+    /// The pending, unflushed bytes (for tests).
+    #[cfg(test)]
+    pub fn pending(&self) -> &[u8] {
+        &self.buf
+    }
+}
+
+impl<W: Write> Drop for Out<W> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Decimal digits of `v` at the end of `tmp`.
+pub fn fmt_u64(mut v: u64, tmp: &mut [u8; 20]) -> &[u8] {
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    &tmp[i..]
+}
+
+pub fn fmt_i64(v: i64, tmp: &mut [u8; 20]) -> &[u8] {
+    if v >= 0 {
+        return fmt_u64(v as u64, tmp);
+    }
+    let mag = v.unsigned_abs();
+    // 19 digits at most for |i64::MIN|, so the sign fits in `tmp`.
+    let start = {
+        let s = fmt_u64(mag, tmp);
+        20 - s.len()
+    };
+    tmp[start - 1] = b'-';
+    &tmp[start - 1..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(f: impl FnOnce(&mut Out<Vec<u8>>)) -> Vec<u8> {
+        let mut o = Out::new(Vec::new());
+        f(&mut o);
+        o.pending().to_vec()
+    }
+
+    #[test]
+    fn printf_like_padding() {
+        assert_eq!(render(|o| o.left(b"tcp", 5)), b"tcp  ");
+        assert_eq!(render(|o| o.left(b"toolongvalue", 5)), b"toolongvalue");
+        assert_eq!(render(|o| o.right(b"7", 3)), b"  7");
+        assert_eq!(render(|o| o.int_right(-42, 6)), b"   -42");
+        assert_eq!(render(|o| o.int_right(i64::MIN, 6)), b"-9223372036854775808");
+        assert_eq!(render(|o| o.uint_left(u64::MAX, 8)), b"18446744073709551615");
+        assert_eq!(render(|o| o.uint_left(0, 3)), b"0  ");
+        assert_eq!(render(|o| o.int_left(12, 4)), b"12  ");
+    }
+}

@@ -1,0 +1,260 @@
+//! The owner scan: which processes hold which sockets.
+//!
+//! One pass over /proc: for every process, the links in /proc/PID/fd that
+//! read `socket:[INODE]` (or the old `[0000]:INODE`). Processes and fds
+//! that vanish mid-scan are skipped silently; fd folders we may not read are
+//! counted (netstat and ss warn about them). An index from inode to its
+//! holders makes lookups O(1), so the whole thing is linear in the number
+//! of fds.
+
+use crate::core::root::SysRoot;
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+
+/// One process that holds at least one socket.
+#[derive(Debug, Clone)]
+pub struct OwnerProc {
+    pub pid: u32,
+    /// Its socket fds: `Owners::fds[first_fd..end_fd]`.
+    pub first_fd: u32,
+    pub end_fd: u32,
+}
+
+/// One fd that is a socket.
+#[derive(Debug, Clone, Copy)]
+pub struct SocketFd {
+    pub fd: u32,
+    pub inode: u64,
+    /// Index into `Owners::procs`.
+    pub proc_idx: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct Owners {
+    /// In scan order (ascending pid, as /proc lists them).
+    pub procs: Vec<OwnerProc>,
+    /// Grouped by process, ascending fd within each.
+    pub fds: Vec<SocketFd>,
+    /// Some /proc/PID/fd could not be read for lack of permission.
+    pub denied: bool,
+    /// /proc itself could not be listed.
+    pub no_proc: bool,
+    /// inode → (first, last) index into `fds`; `next` chains the rest.
+    index: HashMap<u64, (u32, u32), BuildInodeHasher>,
+    next: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Owners {
+    /// Scans every process under `root`'s /proc.
+    pub fn scan(root: &SysRoot) -> Owners {
+        let mut o = Owners::default();
+        let mut path = Vec::with_capacity(64);
+        root.path_into(b"/proc", &mut path);
+        let Ok(dir) = std::fs::read_dir(OsStr::from_bytes(&path)) else {
+            o.no_proc = true;
+            return o;
+        };
+        let mut pids: Vec<u32> = dir
+            .filter_map(|e| e.ok())
+            .filter_map(|e| parse_decimal(e.file_name().as_bytes()))
+            .collect();
+        if !root.is_live() {
+            // A snapshot folder lists in its filesystem's order; /proc lists
+            // ascending pids, which is what the originals see.
+            pids.sort_unstable();
+        }
+        let mut fd_nums: Vec<u32> = Vec::new();
+        let mut link = [0u8; 64];
+        for pid in pids {
+            root.path_into(b"/proc/", &mut path);
+            push_decimal(&mut path, pid as u64);
+            path.extend_from_slice(b"/fd");
+            let dir = match std::fs::read_dir(OsStr::from_bytes(&path)) {
+                Ok(d) => d,
+                Err(e) => {
+                    if e.kind() == io::ErrorKind::PermissionDenied {
+                        o.denied = true;
+                    }
+                    continue;
+                }
+            };
+            fd_nums.clear();
+            fd_nums.extend(
+                dir.filter_map(|e| e.ok())
+                    .filter_map(|e| parse_decimal(e.file_name().as_bytes())),
+            );
+            if !root.is_live() {
+                fd_nums.sort_unstable();
+            }
+            let proc_idx = o.procs.len() as u32;
+            let first_fd = o.fds.len() as u32;
+            path.push(b'/');
+            let base = path.len();
+            for &fd in &fd_nums {
+                path.truncate(base);
+                push_decimal(&mut path, fd as u64);
+                path.push(0);
+                let n = unsafe { libc::readlink(path.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
+                if n <= 0 {
+                    continue;
+                }
+                if let Some(inode) = socket_inode(&link[..n as usize]) {
+                    o.add(SocketFd { fd, inode, proc_idx });
+                }
+            }
+            path.truncate(base);
+            let end_fd = o.fds.len() as u32;
+            if end_fd > first_fd {
+                o.procs.push(OwnerProc { pid, first_fd, end_fd });
+            }
+        }
+        o
+    }
+
+    fn add(&mut self, s: SocketFd) {
+        let i = self.fds.len() as u32;
+        self.fds.push(s);
+        self.next.push(NONE);
+        match self.index.get_mut(&s.inode) {
+            Some((_, last)) => {
+                self.next[*last as usize] = i;
+                *last = i;
+            }
+            None => {
+                self.index.insert(s.inode, (i, i));
+            }
+        }
+    }
+
+    /// Every fd holding `inode`, in scan order.
+    pub fn holders(&self, inode: u64) -> impl Iterator<Item = &SocketFd> + '_ {
+        let mut i = self.index.get(&inode).map_or(NONE, |&(first, _)| first);
+        std::iter::from_fn(move || {
+            if i == NONE {
+                return None;
+            }
+            let s = &self.fds[i as usize];
+            i = self.next[i as usize];
+            Some(s)
+        })
+    }
+
+    pub fn proc_of(&self, s: &SocketFd) -> &OwnerProc {
+        &self.procs[s.proc_idx as usize]
+    }
+
+    /// True when no socket fd was found at all.
+    pub fn is_empty(&self) -> bool {
+        self.fds.is_empty()
+    }
+}
+
+/// `socket:[N]` or `[0000]:N` → N.
+pub fn socket_inode(link: &[u8]) -> Option<u64> {
+    if let Some(rest) = link.strip_prefix(b"socket:[") {
+        let digits = rest.strip_suffix(b"]")?;
+        return parse_decimal(digits).map(|_| ()).and(parse_u64(digits));
+    }
+    if let Some(rest) = link.strip_prefix(b"[0000]:") {
+        return parse_u64(rest);
+    }
+    None
+}
+
+fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.iter()
+        .try_fold(0u64, |a, &d| a.checked_mul(10)?.checked_add((d - b'0') as u64))
+        .filter(|&v| v != u64::MAX)
+}
+
+/// A /proc entry name that is all digits and fits in u32.
+pub fn parse_decimal(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 10 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v = s.iter().fold(0u64, |a, &d| a * 10 + (d - b'0') as u64);
+    u32::try_from(v).ok()
+}
+
+pub fn push_decimal(buf: &mut Vec<u8>, v: u64) {
+    let mut tmp = [0u8; 20];
+    buf.extend_from_slice(crate::core::out::fmt_u64(v, &mut tmp));
+}
+
+/// Inodes are already well spread: a multiplicative hash is enough and much
+/// cheaper than SipHash on the hot path.
+#[derive(Default, Clone, Copy)]
+pub struct BuildInodeHasher;
+
+impl std::hash::BuildHasher for BuildInodeHasher {
+    type Hasher = InodeHasher;
+    fn build_hasher(&self) -> InodeHasher {
+        InodeHasher(0)
+    }
+}
+
+#[derive(Default)]
+pub struct InodeHasher(u64);
+
+impl std::hash::Hasher for InodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_links() {
+        assert_eq!(socket_inode(b"socket:[12345]"), Some(12345));
+        assert_eq!(socket_inode(b"[0000]:99"), Some(99));
+        assert_eq!(socket_inode(b"socket:[]"), None);
+        assert_eq!(socket_inode(b"socket:[12a]"), None);
+        assert_eq!(socket_inode(b"socket:[123"), None);
+        assert_eq!(socket_inode(b"pipe:[123]"), None);
+        assert_eq!(socket_inode(b"/dev/null"), None);
+        assert_eq!(socket_inode(b"socket:[99999999999999999999999]"), None);
+    }
+
+    #[test]
+    fn scan_of_a_snapshot() {
+        let dir = std::env::temp_dir().join(format!("sockbox-owners-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (pid, fds) in [
+            (20u32, &[(3u32, "socket:[7]"), (1, "/dev/null"), (10, "socket:[8]")][..]),
+            (5, &[(4, "socket:[7]")][..]),
+        ] {
+            let fd_dir = dir.join(format!("proc/{pid}/fd"));
+            std::fs::create_dir_all(&fd_dir).unwrap();
+            for (fd, target) in fds {
+                std::os::unix::fs::symlink(target, fd_dir.join(fd.to_string())).unwrap();
+            }
+        }
+        std::fs::create_dir_all(dir.join("proc/net")).unwrap();
+        std::fs::create_dir_all(dir.join("proc/77")).unwrap(); // no fd folder: vanished
+        let o = Owners::scan(&SysRoot::snapshot(dir.clone()));
+        let holders: Vec<(u32, u32)> = o.holders(7).map(|s| (o.proc_of(s).pid, s.fd)).collect();
+        assert_eq!(holders, vec![(5, 4), (20, 3)]);
+        assert_eq!(o.holders(8).count(), 1);
+        assert_eq!(o.holders(9).count(), 0);
+        assert!(!o.denied);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

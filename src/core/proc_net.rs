@@ -1,0 +1,518 @@
+//! Zero-copy readers for the /proc/net socket tables.
+//!
+//! `LineReader` reads a file in large chunks into one reused buffer and hands
+//! out each line as a slice of it; the parsers decode a line in place, hex by
+//! hand, without allocating. They follow the `sscanf` formats net-tools uses,
+//! field by field, and report how many fields they got: a malformed or
+//! truncated line yields a short count (the caller decides, as the original
+//! tool does, whether that is a bogus line), never a panic.
+
+use crate::core::model::{InetSocket, IpAddr, UnixSocket};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+const CHUNK: usize = 256 * 1024;
+
+/// Streams the lines of a file through one reused buffer.
+pub struct LineReader {
+    buf: Vec<u8>,
+}
+
+impl Default for LineReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LineReader {
+    pub fn new() -> Self {
+        LineReader { buf: Vec::new() }
+    }
+
+    /// Opens `path` (errors are returned before any line is read, so callers
+    /// can tell a missing table from an empty one) and calls `line` for every
+    /// line without its `\n`; a last line without newline is passed too.
+    pub fn read(&mut self, path: &Path, line: impl FnMut(&[u8])) -> io::Result<()> {
+        let file = File::open(path)?;
+        self.read_from(file, line)
+    }
+
+    pub fn read_from(&mut self, mut src: impl Read, mut line: impl FnMut(&[u8])) -> io::Result<()> {
+        if self.buf.len() < CHUNK {
+            self.buf.resize(CHUNK, 0);
+        }
+        let mut filled = 0;
+        loop {
+            if filled == self.buf.len() {
+                // A line longer than the buffer: grow it.
+                let n = self.buf.len() * 2;
+                self.buf.resize(n, 0);
+            }
+            let n = match src.read(&mut self.buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                break;
+            }
+            let end = filled + n;
+            let mut start = 0;
+            let mut scan_from = filled;
+            while let Some(i) = memchr::memchr(b'\n', &self.buf[scan_from..end]) {
+                let nl = scan_from + i;
+                line(&self.buf[start..nl]);
+                start = nl + 1;
+                scan_from = start;
+            }
+            self.buf.copy_within(start..end, 0);
+            filled = end - start;
+        }
+        if filled > 0 {
+            line(&self.buf[..filled]);
+        }
+        Ok(())
+    }
+}
+
+/// A cursor with the conversions of C `sscanf` that the tables need.
+struct Scan<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+#[inline]
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+#[inline]
+fn hex_val(b: u8) -> Option<u32> {
+    match b {
+        b'0'..=b'9' => Some((b - b'0') as u32),
+        b'a'..=b'f' => Some((b - b'a' + 10) as u32),
+        b'A'..=b'F' => Some((b - b'A' + 10) as u32),
+        _ => None,
+    }
+}
+
+impl<'a> Scan<'a> {
+    fn new(s: &'a [u8]) -> Self {
+        Scan { s, i: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b) = self.peek() {
+            if !is_space(b) {
+                break;
+            }
+            self.i += 1;
+        }
+    }
+
+    /// A literal character of the format (no whitespace skipping).
+    fn lit(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Optional sign; returns true when negative.
+    fn sign(&mut self) -> bool {
+        match self.peek() {
+            Some(b'-') => {
+                self.i += 1;
+                true
+            }
+            Some(b'+') => {
+                self.i += 1;
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// `%d` / `%ld` / `%lu`: decimal, saturating like strtol/strtoul.
+    fn dec(&mut self) -> Option<i64> {
+        self.skip_ws();
+        let neg = self.sign();
+        let start = self.i;
+        let mut v: u64 = 0;
+        let mut over = false;
+        while let Some(b) = self.peek() {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            match v.checked_mul(10).and_then(|x| x.checked_add((b - b'0') as u64)) {
+                Some(x) => v = x,
+                None => over = true,
+            }
+            self.i += 1;
+        }
+        if self.i == start {
+            return None;
+        }
+        if over {
+            v = u64::MAX;
+        }
+        Some(if neg { (v as i64).wrapping_neg() } else { v as i64 })
+    }
+
+    /// `%X` / `%lX` / `%p`: hex with optional sign and `0x`, saturating.
+    fn hex(&mut self) -> Option<u64> {
+        self.skip_ws();
+        let neg = self.sign();
+        if self.peek() == Some(b'0') && matches!(self.s.get(self.i + 1), Some(b'x' | b'X')) {
+            if self.s.get(self.i + 2).and_then(|&b| hex_val(b)).is_some() {
+                self.i += 2;
+            }
+        }
+        let start = self.i;
+        let mut v: u64 = 0;
+        let mut over = false;
+        while let Some(d) = self.peek().and_then(hex_val) {
+            if v >> 60 != 0 {
+                over = true;
+            }
+            v = (v << 4) | d as u64;
+            self.i += 1;
+        }
+        if self.i == start {
+            return None;
+        }
+        if over {
+            v = u64::MAX;
+        }
+        Some(if neg { v.wrapping_neg() } else { v })
+    }
+
+    /// `%64[0-9A-Fa-f]`: one to `max` hex digits, no whitespace skipping.
+    fn hex_run(&mut self, max: usize) -> Option<&'a [u8]> {
+        let start = self.i;
+        while self.i - start < max && self.peek().and_then(hex_val).is_some() {
+            self.i += 1;
+        }
+        if self.i == start {
+            None
+        } else {
+            Some(&self.s[start..self.i])
+        }
+    }
+
+    /// `%s`: a run of non-space bytes.
+    fn word(&mut self) -> Option<&'a [u8]> {
+        self.skip_ws();
+        let start = self.i;
+        while let Some(b) = self.peek() {
+            if is_space(b) {
+                break;
+            }
+            self.i += 1;
+        }
+        if self.i == start {
+            None
+        } else {
+            Some(&self.s[start..self.i])
+        }
+    }
+}
+
+/// Reads up to 8 hex digits as one 32-bit word (`%08X`), from `s[*i..]`.
+fn hex_word(s: &[u8], i: &mut usize) -> Option<u32> {
+    let start = *i;
+    let mut v: u32 = 0;
+    while *i < s.len() && *i - start < 8 {
+        match hex_val(s[*i]) {
+            Some(d) => v = (v << 4) | d,
+            None => break,
+        }
+        *i += 1;
+    }
+    if *i == start { None } else { Some(v) }
+}
+
+/// Decodes an address column: up to 8 hex digits is IPv4 (one host-order
+/// word), longer is IPv6 (four host-order words), as net-tools decides by
+/// the local address's length. Missing words decode as zero.
+pub fn decode_addr(hex: &[u8], v6: bool) -> IpAddr {
+    if v6 {
+        let mut bytes = [0u8; 16];
+        let mut i = 0;
+        for w in 0..4 {
+            match hex_word(hex, &mut i) {
+                Some(v) => bytes[w * 4..w * 4 + 4].copy_from_slice(&v.to_ne_bytes()),
+                None => break,
+            }
+        }
+        IpAddr::v6(bytes)
+    } else {
+        // `%X` into a 32-bit word: excess digits keep the low 32 bits.
+        let mut v: u32 = 0;
+        for &b in hex {
+            match hex_val(b) {
+                Some(d) => v = (v << 4) | d,
+                None => break,
+            }
+        }
+        IpAddr::v4(v.to_ne_bytes())
+    }
+}
+
+/// Parses one line of /proc/net/{tcp,udp,udplite,raw}{,6} following
+/// `"%d: %64[0-9A-Fa-f]:%X %64[0-9A-Fa-f]:%X %X %lX:%lX %X:%lX %lX %d %d %lu"`.
+/// Returns the number of fields converted (14 for a whole line) and the
+/// socket with the fields that were not converted left at zero.
+pub fn parse_inet_line(line: &[u8]) -> (u8, InetSocket) {
+    let mut s = InetSocket {
+        local: IpAddr::v4([0; 4]),
+        local_port: 0,
+        remote: IpAddr::v4([0; 4]),
+        remote_port: 0,
+        state: 0,
+        tx_queue: 0,
+        rx_queue: 0,
+        timer: 0,
+        timer_when: 0,
+        retransmits: 0,
+        uid: 0,
+        timeout: 0,
+        inode: 0,
+    };
+    let mut sc = Scan::new(line);
+    let mut n = 0u8;
+    // Both address columns are decoded once the local one's length is known.
+    let mut local_hex: &[u8] = b"";
+    let mut remote_hex: &[u8] = b"";
+    let finish = |n: u8, s: &mut InetSocket, l: &[u8], r: &[u8]| {
+        if n >= 2 {
+            let v6 = l.len() > 8;
+            s.local = decode_addr(l, v6);
+            s.remote = decode_addr(r, v6);
+        }
+        n
+    };
+    macro_rules! field {
+        ($e:expr) => {
+            match $e {
+                Some(v) => {
+                    n += 1;
+                    v
+                }
+                None => return (finish(n, &mut s, local_hex, remote_hex), s),
+            }
+        };
+    }
+    macro_rules! lit {
+        ($c:expr) => {
+            if !sc.lit($c) {
+                return (finish(n, &mut s, local_hex, remote_hex), s);
+            }
+        };
+    }
+    field!(sc.dec());
+    lit!(b':');
+    sc.skip_ws();
+    local_hex = field!(sc.hex_run(64));
+    lit!(b':');
+    s.local_port = field!(sc.hex()) as u32;
+    sc.skip_ws();
+    remote_hex = field!(sc.hex_run(64));
+    lit!(b':');
+    s.remote_port = field!(sc.hex()) as u32;
+    s.state = field!(sc.hex()) as u32;
+    s.tx_queue = field!(sc.hex());
+    lit!(b':');
+    s.rx_queue = field!(sc.hex());
+    s.timer = field!(sc.hex()) as u32;
+    lit!(b':');
+    s.timer_when = field!(sc.hex());
+    s.retransmits = field!(sc.hex());
+    s.uid = field!(sc.dec()) as i32 as i64;
+    s.timeout = field!(sc.dec()) as i32 as i64;
+    s.inode = field!(sc.dec()) as u64;
+    (finish(n, &mut s, local_hex, remote_hex), s)
+}
+
+/// Parses one line of /proc/net/unix following
+/// `"%p: %lX %lX %lX %X %X %lu %s"`: the path is the first word after the
+/// inode (net-tools cuts it at whitespace). Returns the field count (8 with
+/// a path, 7 without) and the socket.
+pub fn parse_unix_line(line: &[u8]) -> (u8, UnixSocket<'_>) {
+    let mut u = UnixSocket {
+        refcnt: 0,
+        protocol: 0,
+        flags: 0,
+        sock_type: 0,
+        state: 0,
+        inode: 0,
+        path: b"",
+    };
+    let mut sc = Scan::new(line);
+    let mut n = 0u8;
+    macro_rules! field {
+        ($e:expr) => {
+            match $e {
+                Some(v) => {
+                    n += 1;
+                    v
+                }
+                None => return (n, u),
+            }
+        };
+    }
+    field!(sc.hex());
+    if !sc.lit(b':') {
+        return (n, u);
+    }
+    u.refcnt = field!(sc.hex());
+    u.protocol = field!(sc.hex());
+    u.flags = field!(sc.hex());
+    u.sock_type = field!(sc.hex()) as u32;
+    u.state = field!(sc.hex()) as u32;
+    u.inode = field!(sc.dec()) as u64;
+    u.path = field!(sc.word());
+    (n, u)
+}
+
+/// The whole path column of a /proc/net/unix line (everything after the
+/// inode, spaces included): what ss and lsof print, unlike netstat.
+pub fn unix_full_path(line: &[u8]) -> &[u8] {
+    let mut sc = Scan::new(line);
+    if sc.hex().is_none() || !sc.lit(b':') {
+        return b"";
+    }
+    for _ in 0..5 {
+        if sc.hex().is_none() {
+            return b"";
+        }
+    }
+    if sc.dec().is_none() {
+        return b"";
+    }
+    if sc.peek() != Some(b' ') {
+        return b"";
+    }
+    &line[sc.i + 1..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TCP4: &[u8] = b"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0";
+    const TCP6: &[u8] = b"   1: 00000000000000000000000001000000:0016 0000000000000000FFFF00000100007F:C350 01 00000010:00000020 02:00001234 00000003  65534        0 99 1 0000000000000000 20 4 30 10 -1";
+
+    #[test]
+    fn tcp4_line() {
+        let (n, s) = parse_inet_line(TCP4);
+        assert_eq!(n, 14);
+        assert_eq!(s.local, IpAddr::v4([127, 0, 0, 1]));
+        assert_eq!(s.local_port, 8080);
+        assert!(s.remote.is_unspecified());
+        assert_eq!(s.state, 10);
+        assert_eq!((s.tx_queue, s.rx_queue), (0, 3));
+        assert_eq!(s.inode, 4242);
+    }
+
+    #[test]
+    fn tcp6_line() {
+        let (n, s) = parse_inet_line(TCP6);
+        assert_eq!(n, 14);
+        let mut lo = [0u8; 16];
+        lo[15] = 1;
+        assert_eq!(s.local, IpAddr::v6(lo));
+        assert!(s.remote.is_v4_mapped());
+        assert_eq!(&s.remote.bytes[12..], &[127, 0, 0, 1]);
+        assert_eq!(s.remote_port, 50000);
+        assert_eq!((s.timer, s.timer_when, s.retransmits), (2, 0x1234, 3));
+        assert_eq!((s.uid, s.timeout, s.inode), (65534, 0, 99));
+    }
+
+    #[test]
+    fn malformed_inet_lines_give_short_counts() {
+        let cases: &[(&[u8], u8)] = &[
+            (b"", 0),
+            (b"  sl  local_address rem_address   st tx_queue", 0),
+            (b"   0:", 1),
+            (b"   0: 0100007F", 2),
+            (b"   0: 0100007F:1F90 00000000:0000 0A", 6),
+            (
+                b"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000",
+                11,
+            ),
+            (b"   0: ZZZZ:1F90", 1),
+            (b"\xff\x00\n garbage", 0),
+        ];
+        for (line, want) in cases {
+            assert_eq!(parse_inet_line(line).0, *want, "{:?}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn overlong_values_saturate_instead_of_panicking() {
+        let line = b"0: FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:FFFFFFFFFFFFFFFFFFFF 1:1 1 FFFFFFFFFFFFFFFFFFFFFF:1 0:0 0 99999999999999999999999 -5 184467440737095516160";
+        let (n, s) = parse_inet_line(line);
+        assert_eq!(n, 2); // 64 hex digits taken, then no ':' follows
+        assert!(s.local.v6);
+    }
+
+    #[test]
+    fn unix_lines() {
+        let (n, u) = parse_unix_line(b"0000000000000000: 00000002 00000000 00010000 0001 01 12345 /run/a b.sock");
+        assert_eq!(n, 8);
+        assert_eq!(
+            (u.refcnt, u.flags, u.sock_type, u.state, u.inode),
+            (2, 0x10000, 1, 1, 12345)
+        );
+        assert_eq!(u.path, b"/run/a");
+        let (n, u) = parse_unix_line(b"0000000000000000: 00000003 00000000 00000000 0001 03 777");
+        assert_eq!(n, 7);
+        assert_eq!(u.path, b"");
+        assert_eq!(
+            parse_unix_line(b"Num       RefCount Protocol Flags    Type St Inode Path").0,
+            0
+        );
+        assert_eq!(parse_unix_line(b"0000: 2 0 0 1").0, 5);
+        assert_eq!(
+            unix_full_path(b"0000000000000000: 00000002 00000000 00010000 0001 01 12345 /run/a b.sock"),
+            b"/run/a b.sock"
+        );
+    }
+
+    #[test]
+    fn reader_hands_out_every_line_once() {
+        let mut text = Vec::new();
+        for i in 0..100_000 {
+            text.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        text.extend_from_slice(b"no newline at end");
+        let mut r = LineReader::new();
+        let mut count = 0;
+        let mut last = Vec::new();
+        r.read_from(&text[..], |l| {
+            count += 1;
+            last = l.to_vec();
+        })
+        .unwrap();
+        assert_eq!(count, 100_001);
+        assert_eq!(last, b"no newline at end");
+    }
+
+    #[test]
+    fn reader_grows_for_lines_longer_than_its_buffer() {
+        let mut text = vec![b'x'; CHUNK * 3];
+        text.push(b'\n');
+        text.extend_from_slice(b"short\n");
+        let mut lens = Vec::new();
+        LineReader::new().read_from(&text[..], |l| lens.push(l.len())).unwrap();
+        assert_eq!(lens, vec![CHUNK * 3, 5]);
+    }
+}
