@@ -22,10 +22,7 @@ pub const APPLETS: &[(&str, AppletMain)] = &[
 ];
 
 pub fn find_applet(name: &[u8]) -> Option<AppletMain> {
-    APPLETS
-        .iter()
-        .find(|(n, _)| n.as_bytes() == name)
-        .map(|(_, f)| *f)
+    APPLETS.iter().find(|(n, _)| n.as_bytes() == name).map(|(_, f)| *f)
 }
 
 fn basename(path: &[u8]) -> &[u8] {
@@ -49,9 +46,7 @@ fn main() {
     let name = basename(argv0.as_bytes());
     let code = match find_applet(name) {
         Some(applet) => applet(argv0.as_bytes(), &args),
-        None if name == b"sockbox" || name.starts_with(b"sockbox") => {
-            applets::front::main(argv0.as_bytes(), &args)
-        }
+        None if name == b"sockbox" || name.starts_with(b"sockbox") => applets::front::main(argv0.as_bytes(), &args),
         None => applets::front::unknown_applet(name),
     };
     std::process::exit(code);

@@ -51,10 +51,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         match a.to_str() {
             Some(s) => strs.push(s),
             None => {
-                eprintln!(
-                    "sockbox: argument is not valid UTF-8: {}",
-                    a.to_string_lossy()
-                );
+                eprintln!("sockbox: argument is not valid UTF-8: {}", a.to_string_lossy());
                 return 1;
             }
         }
