@@ -1,12 +1,6 @@
 //! The one socket model shared by all applets: plain data, kernel numbering.
 //! Sources fill it; applets decide how to name and print it.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    Inet,
-    Inet6,
-}
-
 /// An IP address: IPv4 uses the first 4 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IpAddr {
@@ -26,10 +20,6 @@ impl IpAddr {
         IpAddr { bytes, v6: true }
     }
 
-    pub fn family(&self) -> Family {
-        if self.v6 { Family::Inet6 } else { Family::Inet }
-    }
-
     pub fn v4_octets(&self) -> [u8; 4] {
         [self.bytes[0], self.bytes[1], self.bytes[2], self.bytes[3]]
     }
@@ -45,28 +35,11 @@ impl IpAddr {
     }
 }
 
-/// Kernel TCP states (include/net/tcp_states.h numbering).
+/// Kernel TCP states (include/net/tcp_states.h numbering) that the
+/// renderers name specially.
 pub mod tcp_state {
     pub const ESTABLISHED: u32 = 1;
-    pub const SYN_SENT: u32 = 2;
-    pub const SYN_RECV: u32 = 3;
-    pub const FIN_WAIT1: u32 = 4;
-    pub const FIN_WAIT2: u32 = 5;
-    pub const TIME_WAIT: u32 = 6;
     pub const CLOSE: u32 = 7;
-    pub const CLOSE_WAIT: u32 = 8;
-    pub const LAST_ACK: u32 = 9;
-    pub const LISTEN: u32 = 10;
-    pub const CLOSING: u32 = 11;
-}
-
-/// The IP protocols that have a /proc/net table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Proto {
-    Tcp,
-    Udp,
-    UdpLite,
-    Raw,
 }
 
 /// One row of /proc/net/{tcp,udp,udplite,raw}{,6}, numbers as the kernel

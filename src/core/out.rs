@@ -86,14 +86,6 @@ impl<W: Write> Out<W> {
         self.bytes(s);
     }
 
-    /// `%ld`
-    #[inline]
-    pub fn int(&mut self, v: i64) {
-        let mut tmp = [0u8; 20];
-        let s = fmt_i64(v, &mut tmp);
-        self.bytes(s);
-    }
-
     /// Call at the end of each row: hands a full buffer to the sink.
     #[inline]
     pub fn row_done(&mut self) {

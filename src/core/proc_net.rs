@@ -170,10 +170,11 @@ impl<'a> Scan<'a> {
     fn hex(&mut self) -> Option<u64> {
         self.skip_ws();
         let neg = self.sign();
-        if self.peek() == Some(b'0') && matches!(self.s.get(self.i + 1), Some(b'x' | b'X')) {
-            if self.s.get(self.i + 2).and_then(|&b| hex_val(b)).is_some() {
-                self.i += 2;
-            }
+        if self.peek() == Some(b'0')
+            && matches!(self.s.get(self.i + 1), Some(b'x' | b'X'))
+            && self.s.get(self.i + 2).and_then(|&b| hex_val(b)).is_some()
+        {
+            self.i += 2;
         }
         let start = self.i;
         let mut v: u64 = 0;
@@ -382,27 +383,6 @@ pub fn parse_unix_line(line: &[u8]) -> (u8, UnixSocket<'_>) {
     (n, u)
 }
 
-/// The whole path column of a /proc/net/unix line (everything after the
-/// inode, spaces included): what ss and lsof print, unlike netstat.
-pub fn unix_full_path(line: &[u8]) -> &[u8] {
-    let mut sc = Scan::new(line);
-    if sc.hex().is_none() || !sc.lit(b':') {
-        return b"";
-    }
-    for _ in 0..5 {
-        if sc.hex().is_none() {
-            return b"";
-        }
-    }
-    if sc.dec().is_none() {
-        return b"";
-    }
-    if sc.peek() != Some(b' ') {
-        return b"";
-    }
-    &line[sc.i + 1..]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,10 +461,6 @@ mod tests {
             0
         );
         assert_eq!(parse_unix_line(b"0000: 2 0 0 1").0, 5);
-        assert_eq!(
-            unix_full_path(b"0000000000000000: 00000002 00000000 00010000 0001 01 12345 /run/a b.sock"),
-            b"/run/a b.sock"
-        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! recorded snapshot replays exactly. One `SysRoot` value is made in each
 //! applet's entry point and handed to every source and name service.
 
-use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
 /// The environment variable that redirects all reads to a snapshot.
@@ -58,11 +58,6 @@ impl SysRoot {
             buf.extend_from_slice(p);
         }
         buf.extend_from_slice(abs);
-    }
-
-    /// The snapshot directory, if any.
-    pub fn prefix(&self) -> Option<&OsStr> {
-        self.prefix.as_deref().map(OsStr::from_bytes)
     }
 }
 

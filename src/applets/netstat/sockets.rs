@@ -511,12 +511,12 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     fn sctp_file(&mut self, v4: &str, v6: &str) -> Step {
         let o = self.opts;
         let mut rc = Ok(());
-        if !o.selected || o.inet {
-            if let Err(e) = std::fs::File::open(self.root.path(v4)) {
-                rc = self.missing_v4(v4, "AF INET (sctp)", &e);
-                if let Err(-1) = rc {
-                    return rc;
-                }
+        if (!o.selected || o.inet)
+            && let Err(e) = std::fs::File::open(self.root.path(v4))
+        {
+            rc = self.missing_v4(v4, "AF INET (sctp)", &e);
+            if let Err(-1) = rc {
+                return rc;
             }
         }
         if !o.selected || o.inet6 {
@@ -677,6 +677,15 @@ fn push_ticks(t: &mut Vec<u8>, ticks: u64, div: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_tcp_state_is_unknown() {
+        // COMPAT.md N1: net-tools reads past its table here.
+        assert_eq!(tcp_state_name(11), b"CLOSING");
+        assert_eq!(tcp_state_name(0), b"");
+        assert_eq!(tcp_state_name(12), b"UNKNOWN");
+        assert_eq!(tcp_state_name(u32::MAX), b"UNKNOWN");
+    }
 
     #[test]
     fn ticks_format_like_printf() {

@@ -41,10 +41,10 @@ impl Hosts {
         });
         let _ = reader.read(&root.path("/etc/networks"), |line| {
             let mut f = fields(line);
-            if let (Some(name), Some(num)) = (f.next(), f.next()) {
-                if let Some(n) = inet_network(num) {
-                    networks.push((n, name.to_vec()));
-                }
+            if let (Some(name), Some(num)) = (f.next(), f.next())
+                && let Some(n) = inet_network(num)
+            {
+                networks.push((n, name.to_vec()));
             }
         });
         Hosts::Files { hosts, networks }
@@ -192,7 +192,6 @@ pub fn parse_v6(s: &[u8]) -> Option<[u8; 16]> {
                 return None;
             }
             tail_v4 = Some(parse_v4(part)?);
-            i = end;
             break;
         }
         if part.is_empty() || part.len() > 4 {
@@ -294,13 +293,14 @@ pub fn format_v6(a: &[u8; 16], out: &mut Vec<u8>) {
     }
     let run = if best.1 >= 2 { Some(best) } else { None };
     for i in 0..8 {
-        if let Some((base, len)) = run {
-            if i >= base && i < base + len {
-                if i == base {
-                    out.push(b':');
-                }
-                continue;
+        if let Some((base, len)) = run
+            && i >= base
+            && i < base + len
+        {
+            if i == base {
+                out.push(b':');
             }
+            continue;
         }
         if i != 0 {
             out.push(b':');
@@ -318,10 +318,10 @@ pub fn format_v6(a: &[u8; 16], out: &mut Vec<u8>) {
         }
         push_hex(out, w[i]);
     }
-    if let Some((base, len)) = run {
-        if base + len == 8 {
-            out.push(b':');
-        }
+    if let Some((base, len)) = run
+        && base + len == 8
+    {
+        out.push(b':');
     }
 }
 
