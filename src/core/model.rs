@@ -2,7 +2,7 @@
 //! Sources fill it; applets decide how to name and print it.
 
 /// An IP address: IPv4 uses the first 4 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct IpAddr {
     pub bytes: [u8; 16],
     pub v6: bool,
@@ -45,7 +45,7 @@ pub mod tcp_state {
 /// One row of /proc/net/{tcp,udp,udplite,raw}{,6}, numbers as the kernel
 /// printed them. Ports are kept as read (a malformed file may hold more
 /// than 16 bits); `state` is the raw `st` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InetSocket {
     pub local: IpAddr,
     pub local_port: u32,
@@ -78,7 +78,7 @@ pub mod unix {
 }
 
 /// One row of /proc/net/unix; the path borrows the reader's buffer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct UnixSocket<'a> {
     pub refcnt: u64,
     pub protocol: u64,

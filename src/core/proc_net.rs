@@ -5,7 +5,9 @@
 //! hand, without allocating. They follow the `sscanf` formats net-tools uses,
 //! field by field, and report how many fields they got: a malformed or
 //! truncated line yields a short count (the caller decides, as the original
-//! tool does, whether that is a bogus line), never a panic.
+//! tool does, whether that is a bogus line), never a panic. Like `sscanf`,
+//! they leave the fields they could not convert as they were: net-tools
+//! then prints the previous row's values there, and so do we.
 
 use crate::core::model::{InetSocket, IpAddr, UnixSocket};
 use std::fs::File;
@@ -267,39 +269,13 @@ pub fn decode_addr(hex: &[u8], v6: bool) -> IpAddr {
     }
 }
 
-/// Parses one line of /proc/net/{tcp,udp,udplite,raw}{,6} following
-/// `"%d: %64[0-9A-Fa-f]:%X %64[0-9A-Fa-f]:%X %X %lX:%lX %X:%lX %lX %d %d %lu"`.
-/// Returns the number of fields converted (14 for a whole line) and the
-/// socket with the fields that were not converted left at zero.
-pub fn parse_inet_line(line: &[u8]) -> (u8, InetSocket) {
-    let mut s = InetSocket {
-        local: IpAddr::v4([0; 4]),
-        local_port: 0,
-        remote: IpAddr::v4([0; 4]),
-        remote_port: 0,
-        state: 0,
-        tx_queue: 0,
-        rx_queue: 0,
-        timer: 0,
-        timer_when: 0,
-        retransmits: 0,
-        uid: 0,
-        timeout: 0,
-        inode: 0,
-    };
+/// Parses one line of /proc/net/{tcp,udp,udplite,raw}{,6} into `s`
+/// following `"%d: %64[0-9A-Fa-f]:%X %64[0-9A-Fa-f]:%X %X %lX:%lX %X:%lX %lX %d %d %lu"`.
+/// Returns the number of fields converted (14 for a whole line); the fields
+/// after those keep the values `s` had.
+pub fn parse_inet_line(line: &[u8], s: &mut InetSocket) -> u8 {
     let mut sc = Scan::new(line);
     let mut n = 0u8;
-    // Both address columns are decoded once the local one's length is known.
-    let mut local_hex: &[u8] = b"";
-    let mut remote_hex: &[u8] = b"";
-    let finish = |n: u8, s: &mut InetSocket, l: &[u8], r: &[u8]| {
-        if n >= 2 {
-            let v6 = l.len() > 8;
-            s.local = decode_addr(l, v6);
-            s.remote = decode_addr(r, v6);
-        }
-        n
-    };
     macro_rules! field {
         ($e:expr) => {
             match $e {
@@ -307,25 +283,30 @@ pub fn parse_inet_line(line: &[u8]) -> (u8, InetSocket) {
                     n += 1;
                     v
                 }
-                None => return (finish(n, &mut s, local_hex, remote_hex), s),
+                None => return n,
             }
         };
     }
     macro_rules! lit {
         ($c:expr) => {
             if !sc.lit($c) {
-                return (finish(n, &mut s, local_hex, remote_hex), s);
+                return n;
             }
         };
     }
     field!(sc.dec());
     lit!(b':');
     sc.skip_ws();
-    local_hex = field!(sc.hex_run(64));
+    let local_hex = field!(sc.hex_run(64));
+    // The family follows the local address's length (net-tools decides so);
+    // an unconverted remote address decodes as the family's zero address.
+    let v6 = local_hex.len() > 8;
+    s.local = decode_addr(local_hex, v6);
+    s.remote = decode_addr(b"", v6);
     lit!(b':');
     s.local_port = field!(sc.hex()) as u32;
     sc.skip_ws();
-    remote_hex = field!(sc.hex_run(64));
+    s.remote = decode_addr(field!(sc.hex_run(64)), v6);
     lit!(b':');
     s.remote_port = field!(sc.hex()) as u32;
     s.state = field!(sc.hex()) as u32;
@@ -339,23 +320,16 @@ pub fn parse_inet_line(line: &[u8]) -> (u8, InetSocket) {
     s.uid = field!(sc.dec()) as i32 as i64;
     s.timeout = field!(sc.dec()) as i32 as i64;
     s.inode = field!(sc.dec()) as u64;
-    (finish(n, &mut s, local_hex, remote_hex), s)
+    n
 }
 
 /// Parses one line of /proc/net/unix following
 /// `"%p: %lX %lX %lX %X %X %lu %s"`: the path is the first word after the
-/// inode (net-tools cuts it at whitespace). Returns the field count (8 with
-/// a path, 7 without) and the socket.
-pub fn parse_unix_line(line: &[u8]) -> (u8, UnixSocket<'_>) {
-    let mut u = UnixSocket {
-        refcnt: 0,
-        protocol: 0,
-        flags: 0,
-        sock_type: 0,
-        state: 0,
-        inode: 0,
-        path: b"",
-    };
+/// inode (net-tools cuts it at whitespace) and empty when absent. Returns
+/// the field count (8 with a path, 7 without) and the socket; numbers not
+/// converted keep `prev`'s values.
+pub fn parse_unix_line<'a>(line: &'a [u8], prev: &UnixSocket<'_>) -> (u8, UnixSocket<'a>) {
+    let mut u = UnixSocket { path: b"", ..*prev };
     let mut sc = Scan::new(line);
     let mut n = 0u8;
     macro_rules! field {
@@ -392,7 +366,8 @@ mod tests {
 
     #[test]
     fn tcp4_line() {
-        let (n, s) = parse_inet_line(TCP4);
+        let mut s = InetSocket::default();
+        let n = parse_inet_line(TCP4, &mut s);
         assert_eq!(n, 14);
         assert_eq!(s.local, IpAddr::v4([127, 0, 0, 1]));
         assert_eq!(s.local_port, 8080);
@@ -404,7 +379,8 @@ mod tests {
 
     #[test]
     fn tcp6_line() {
-        let (n, s) = parse_inet_line(TCP6);
+        let mut s = InetSocket::default();
+        let n = parse_inet_line(TCP6, &mut s);
         assert_eq!(n, 14);
         let mut lo = [0u8; 16];
         lo[15] = 1;
@@ -432,35 +408,63 @@ mod tests {
             (b"\xff\x00\n garbage", 0),
         ];
         for (line, want) in cases {
-            assert_eq!(parse_inet_line(line).0, *want, "{:?}", String::from_utf8_lossy(line));
+            let n = parse_inet_line(line, &mut InetSocket::default());
+            assert_eq!(n, *want, "{:?}", String::from_utf8_lossy(line));
         }
+    }
+
+    #[test]
+    fn unconverted_fields_keep_the_previous_rows_values() {
+        let mut s = InetSocket::default();
+        parse_inet_line(TCP6, &mut s);
+        let n = parse_inet_line(
+            b"   2: 0100007F:0050 0100007F:1234 01 00000000:00000000 00:00000000 00000000",
+            &mut s,
+        );
+        assert_eq!(n, 11);
+        assert_eq!(s.local, IpAddr::v4([127, 0, 0, 1]));
+        assert_eq!((s.uid, s.inode), (65534, 99));
+        let (_, prev) = parse_unix_line(b"0: 2 0 0 1 1 6303 @", &UnixSocket::default());
+        let (n, u) = parse_unix_line(b"0: 2 0 0 1 3", &prev);
+        assert_eq!((n, u.inode, u.state, u.path), (6, 6303, 3, &b""[..]));
     }
 
     #[test]
     fn overlong_values_saturate_instead_of_panicking() {
         let line = b"0: FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:FFFFFFFFFFFFFFFFFFFF 1:1 1 FFFFFFFFFFFFFFFFFFFFFF:1 0:0 0 99999999999999999999999 -5 184467440737095516160";
-        let (n, s) = parse_inet_line(line);
+        let mut s = InetSocket::default();
+        let n = parse_inet_line(line, &mut s);
         assert_eq!(n, 2); // 64 hex digits taken, then no ':' follows
         assert!(s.local.v6);
     }
 
     #[test]
     fn unix_lines() {
-        let (n, u) = parse_unix_line(b"0000000000000000: 00000002 00000000 00010000 0001 01 12345 /run/a b.sock");
+        let (n, u) = parse_unix_line(
+            b"0000000000000000: 00000002 00000000 00010000 0001 01 12345 /run/a b.sock",
+            &UnixSocket::default(),
+        );
         assert_eq!(n, 8);
         assert_eq!(
             (u.refcnt, u.flags, u.sock_type, u.state, u.inode),
             (2, 0x10000, 1, 1, 12345)
         );
         assert_eq!(u.path, b"/run/a");
-        let (n, u) = parse_unix_line(b"0000000000000000: 00000003 00000000 00000000 0001 03 777");
+        let (n, u) = parse_unix_line(
+            b"0000000000000000: 00000003 00000000 00000000 0001 03 777",
+            &UnixSocket::default(),
+        );
         assert_eq!(n, 7);
         assert_eq!(u.path, b"");
         assert_eq!(
-            parse_unix_line(b"Num       RefCount Protocol Flags    Type St Inode Path").0,
+            parse_unix_line(
+                b"Num       RefCount Protocol Flags    Type St Inode Path",
+                &UnixSocket::default()
+            )
+            .0,
             0
         );
-        assert_eq!(parse_unix_line(b"0000: 2 0 0 1").0, 5);
+        assert_eq!(parse_unix_line(b"0000: 2 0 0 1", &UnixSocket::default()).0, 5);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::names::{AddrNames, ProgramNames};
 use super::options::Options;
-use crate::core::model::{InetSocket, tcp_state, unix};
+use crate::core::model::{InetSocket, UnixSocket, tcp_state, unix};
 use crate::core::names::services::ServiceProto;
 use crate::core::out::Out;
 use crate::core::proc_net::{LineReader, parse_inet_line, parse_unix_line};
@@ -33,6 +33,9 @@ pub struct Listing<'a, W: Write, E: Write> {
     local: Vec<u8>,
     remote: Vec<u8>,
     timer: Vec<u8>,
+    /// The previous row of each kind (see `inet_row`).
+    carry: [InetSocket; 3],
+    unix_carry: UnixSocket<'static>,
 }
 
 /// What a table asks of the run: go on, or stop with this status.
@@ -125,6 +128,8 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             local: Vec::with_capacity(160),
             remote: Vec::with_capacity(160),
             timer: Vec::with_capacity(64),
+            carry: [InetSocket::default(); 3],
+            unix_carry: UnixSocket::default(),
         }
     }
 
@@ -332,7 +337,14 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         if lnr == 0 {
             return;
         }
-        let (n, s) = parse_inet_line(line);
+        // Each kind of row is parsed over the previous one of its kind, as
+        // net-tools' sscanf fills the same locals row after row.
+        let carry = &mut self.carry[t.kind as usize];
+        let n = parse_inet_line(line, carry);
+        if matches!(t.kind, Kind::Udp) && n >= 10 {
+            carry.retransmits = 0; // udp_do_one zeroes it once the line is good
+        }
+        let s = *carry;
         let o = self.opts;
         match t.kind {
             Kind::Tcp => {
@@ -572,7 +584,8 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             }
             return;
         }
-        let (n, u) = parse_unix_line(line);
+        let (n, u) = parse_unix_line(line, &self.unix_carry);
+        self.unix_carry = UnixSocket { path: b"", ..u };
         if n < 6 {
             self.err_line(b"warning, got bogus unix line.");
             return;

@@ -1,0 +1,1 @@
+netstat -aW -p -e -o

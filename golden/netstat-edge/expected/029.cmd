@@ -1,0 +1,1 @@
+netstat -at6 --numeric-hosts

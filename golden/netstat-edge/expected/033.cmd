@@ -1,0 +1,1 @@
+netstat -A inet6 -e

@@ -1,0 +1,1 @@
+netstat -aA inet6

@@ -1,0 +1,1 @@
+netstat -A inet,inet6 -a

@@ -1,0 +1,1 @@
+netstat -ae --numeric-users

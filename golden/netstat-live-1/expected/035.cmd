@@ -1,0 +1,1 @@
+netstat -4 -a

@@ -1,0 +1,1 @@
+netstat -6 -a -p

@@ -1,0 +1,1 @@
+netstat --tcp --all --programs --extend
