@@ -91,11 +91,11 @@ impl<'a> Getopt<'a> {
         self.args[i].as_bytes()
     }
 
-    fn missing_arg_val(&self) -> i32 {
+    fn missing_arg_val(&self) -> u8 {
         if self.optstring.first() == Some(&b':') {
-            b':' as i32
+            b':'
         } else {
-            b'?' as i32
+            b'?'
         }
     }
 
@@ -138,6 +138,23 @@ impl<'a> Getopt<'a> {
         Some(self.short_option(err))
     }
 
+    /// Writes `argv0` and `parts` as one message (unless errors are
+    /// silenced) and returns what getopt returns then.
+    fn fail(&self, err: &mut dyn Write, val: u8, parts: &[&[u8]]) -> Got<'a> {
+        if self.print_errors {
+            let mut m = self.argv0.to_vec();
+            for p in parts {
+                m.extend_from_slice(p);
+            }
+            let _ = err.write_all(&m);
+        }
+        Got {
+            val: val as i32,
+            long_index: None,
+            arg: None,
+        }
+    }
+
     fn take_rest(&mut self) {
         while self.idx < self.args.len() {
             self.operands.push(self.arg(self.idx));
@@ -157,18 +174,7 @@ impl<'a> Getopt<'a> {
         }
         let spec = memchr::memchr(c, self.optstring).filter(|_| c != b':' && c != b';');
         let Some(pos) = spec else {
-            if self.print_errors {
-                let mut m = self.argv0.to_vec();
-                m.extend_from_slice(b": invalid option -- '");
-                m.push(c);
-                m.extend_from_slice(b"'\n");
-                let _ = err.write_all(&m);
-            }
-            return Got {
-                val: b'?' as i32,
-                long_index: None,
-                arg: None,
-            };
+            return self.fail(err, b'?', &[b": invalid option -- '", &[c], b"'\n"]);
         };
         let takes = self.optstring.get(pos + 1) == Some(&b':');
         let optional = takes && self.optstring.get(pos + 2) == Some(&b':');
@@ -187,14 +193,8 @@ impl<'a> Getopt<'a> {
         } else if optional {
             // An optional argument must be attached.
         } else if self.idx >= self.args.len() {
-            if self.print_errors {
-                let mut m = self.argv0.to_vec();
-                m.extend_from_slice(b": option requires an argument -- '");
-                m.push(c);
-                m.extend_from_slice(b"'\n");
-                let _ = err.write_all(&m);
-            }
-            got.val = self.missing_arg_val();
+            let val = self.missing_arg_val();
+            return self.fail(err, val, &[b": option requires an argument -- '", &[c], b"'\n"]);
         } else {
             got.arg = Some(self.arg(self.idx));
             self.idx += 1;
@@ -229,41 +229,21 @@ impl<'a> Getopt<'a> {
                 }
             }
             if !ambiguous.is_empty() {
-                if self.print_errors {
-                    let mut m = self.argv0.to_vec();
-                    m.extend_from_slice(b": option '--");
-                    m.extend_from_slice(name);
-                    m.extend_from_slice(b"' is ambiguous; possibilities:");
-                    for (i, o) in self.longopts.iter().enumerate() {
-                        if ambiguous[i] {
-                            m.extend_from_slice(b" '--");
-                            m.extend_from_slice(o.name.as_bytes());
-                            m.push(b'\'');
-                        }
-                    }
-                    m.push(b'\n');
-                    let _ = err.write_all(&m);
+                let mut list = Vec::new();
+                for (o, _) in self.longopts.iter().zip(&ambiguous).filter(|(_, a)| **a) {
+                    list.extend_from_slice(b" '--");
+                    list.extend_from_slice(o.name.as_bytes());
+                    list.push(b'\'');
                 }
-                return Got {
-                    val: b'?' as i32,
-                    long_index: None,
-                    arg: None,
-                };
+                return self.fail(
+                    err,
+                    b'?',
+                    &[b": option '--", name, b"' is ambiguous; possibilities:", &list, b"\n"],
+                );
             }
         }
         let Some(index) = found else {
-            if self.print_errors {
-                let mut m = self.argv0.to_vec();
-                m.extend_from_slice(b": unrecognized option '--");
-                m.extend_from_slice(body);
-                m.extend_from_slice(b"'\n");
-                let _ = err.write_all(&m);
-            }
-            return Got {
-                val: b'?' as i32,
-                long_index: None,
-                arg: None,
-            };
+            return self.fail(err, b'?', &[b": unrecognized option '--", body, b"'\n"]);
         };
         let o = self.longopts[index];
         let mut got = Got {
@@ -273,18 +253,11 @@ impl<'a> Getopt<'a> {
         };
         if let Some(e) = eq {
             if o.has_arg == HasArg::No {
-                if self.print_errors {
-                    let mut m = self.argv0.to_vec();
-                    m.extend_from_slice(b": option '--");
-                    m.extend_from_slice(o.name.as_bytes());
-                    m.extend_from_slice(b"' doesn't allow an argument\n");
-                    let _ = err.write_all(&m);
-                }
-                return Got {
-                    val: b'?' as i32,
-                    long_index: None,
-                    arg: None,
-                };
+                return self.fail(
+                    err,
+                    b'?',
+                    &[b": option '--", o.name.as_bytes(), b"' doesn't allow an argument\n"],
+                );
             }
             got.arg = Some(&body[e + 1..]);
         } else if o.has_arg == HasArg::Required {
@@ -292,18 +265,12 @@ impl<'a> Getopt<'a> {
                 got.arg = Some(self.arg(self.idx));
                 self.idx += 1;
             } else {
-                if self.print_errors {
-                    let mut m = self.argv0.to_vec();
-                    m.extend_from_slice(b": option '--");
-                    m.extend_from_slice(o.name.as_bytes());
-                    m.extend_from_slice(b"' requires an argument\n");
-                    let _ = err.write_all(&m);
-                }
-                return Got {
-                    val: self.missing_arg_val(),
-                    long_index: None,
-                    arg: None,
-                };
+                let val = self.missing_arg_val();
+                return self.fail(
+                    err,
+                    val,
+                    &[b": option '--", o.name.as_bytes(), b"' requires an argument\n"],
+                );
             }
         }
         got

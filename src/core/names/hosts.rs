@@ -4,7 +4,7 @@
 //! as for net-tools. Snapshot: the snapshot's /etc/hosts and /etc/networks,
 //! read the way glibc 2.36's files backend reads them (no DNS).
 
-use crate::core::names::fields;
+use crate::core::names::{fields, parse_c_number};
 use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
 use std::ffi::CStr;
@@ -256,20 +256,7 @@ fn inet_network(s: &[u8]) -> Option<u32> {
         if n > 4 || p.is_empty() {
             return None;
         }
-        let (digits, radix) = if p.len() > 2 && (p.starts_with(b"0x") || p.starts_with(b"0X")) {
-            (&p[2..], 16)
-        } else if p.len() > 1 && p[0] == b'0' {
-            (&p[1..], 8)
-        } else {
-            (p, 10)
-        };
-        let mut part: u32 = 0;
-        for &b in digits {
-            part = part.checked_mul(radix)?.checked_add((b as char).to_digit(radix)?)?;
-        }
-        if part > 255 {
-            return None;
-        }
+        let part = parse_c_number(p).filter(|&x| x <= 255)? as u32;
         v = (v << 8) | part;
     }
     Some(v)

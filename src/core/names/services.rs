@@ -5,7 +5,7 @@
 //! port listed twice the *last* line wins; /etc/protocols entries are added
 //! to the raw list after the services and so beat them.
 
-use crate::core::names::fields;
+use crate::core::names::{fields, parse_c_number};
 use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ impl Services {
         let Some(slash) = memchr::memchr(b'/', pp) else {
             return;
         };
-        let Some(port) = parse_c_ulong(&pp[..slash]) else {
+        let Some(port) = parse_c_number(&pp[..slash]) else {
             return;
         };
         let proto = match &pp[slash + 1..] {
@@ -82,7 +82,7 @@ impl Services {
         if num.is_empty() || !num.iter().all(u8::is_ascii_digit) {
             return;
         }
-        let Some(n) = parse_c_ulong(num) else {
+        let Some(n) = parse_c_number(num) else {
             return;
         };
         self.put(ServiceProto::Raw, n as u16, name);
@@ -96,26 +96,6 @@ impl Services {
         };
         table.get(&port).map(|&(a, b)| &self.names[a as usize..b as usize])
     }
-}
-
-/// `strtoul(s, &end, 0)` requiring the whole field to be consumed.
-fn parse_c_ulong(s: &[u8]) -> Option<u64> {
-    let (digits, radix) = if s.len() > 2 && (s.starts_with(b"0x") || s.starts_with(b"0X")) {
-        (&s[2..], 16)
-    } else if s.len() > 1 && s[0] == b'0' {
-        (&s[1..], 8)
-    } else {
-        (s, 10)
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &b in digits {
-        let d = (b as char).to_digit(radix)? as u64;
-        v = v.saturating_mul(radix as u64).saturating_add(d);
-    }
-    Some(v)
 }
 
 #[cfg(test)]
