@@ -24,8 +24,6 @@ pub struct OwnerProc {
 /// One fd that is a socket.
 #[derive(Debug, Clone, Copy)]
 pub struct SocketFd {
-    /// netstat names only the process; ss and lsof print the fd too.
-    #[cfg_attr(not(test), expect(dead_code, reason = "printed by ss and lsof (issues 3 and 4)"))]
     pub fd: u32,
     pub inode: u64,
 }
@@ -45,10 +43,23 @@ pub struct Owners {
 impl Owners {
     /// Scans every process under `root`'s /proc.
     pub fn scan(root: &SysRoot) -> Owners {
+        Owners::scan_dir(&root.path("/proc"))
+    }
+
+    /// Scans every process under a proc folder (ss honours `PROC_ROOT`).
+    pub fn scan_dir(proc_dir: &std::path::Path) -> Owners {
         let mut o = Owners::default();
         let mut path = Vec::with_capacity(64);
-        root.path_into(b"/proc", &mut path);
-        let Ok(dir) = std::fs::read_dir(OsStr::from_bytes(&path)) else {
+        let base = proc_dir.as_os_str().as_bytes();
+        let base = if base.len() > 1 {
+            base.strip_suffix(b"/").unwrap_or(base)
+        } else {
+            base
+        };
+        // /proc lists ascending pids and fds, which is what the originals
+        // see; a snapshot folder lists in its filesystem's order.
+        let sort = base != b"/proc";
+        let Ok(dir) = std::fs::read_dir(OsStr::from_bytes(base)) else {
             o.no_proc = true;
             return o;
         };
@@ -56,15 +67,15 @@ impl Owners {
             .filter_map(|e| e.ok())
             .filter_map(|e| parse_decimal(e.file_name().as_bytes()))
             .collect();
-        if !root.is_live() {
-            // A snapshot folder lists in its filesystem's order; /proc lists
-            // ascending pids, which is what the originals see.
+        if sort {
             pids.sort_unstable();
         }
         let mut fd_nums: Vec<u32> = Vec::new();
         let mut link = [0u8; 64];
         for pid in pids {
-            root.path_into(b"/proc/", &mut path);
+            path.clear();
+            path.extend_from_slice(base);
+            path.push(b'/');
             push_decimal(&mut path, pid as u64);
             path.extend_from_slice(b"/fd");
             let dir = match std::fs::read_dir(OsStr::from_bytes(&path)) {
@@ -81,7 +92,7 @@ impl Owners {
                 dir.filter_map(|e| e.ok())
                     .filter_map(|e| parse_decimal(e.file_name().as_bytes())),
             );
-            if !root.is_live() {
+            if sort {
                 fd_nums.sort_unstable();
             }
             let first_fd = o.fds.len() as u32;

@@ -22,3 +22,7 @@ pub fn clock_ticks() -> u64 {
     let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     if t > 0 { t as u64 } else { 100 }
 }
+
+pub fn isatty(fd: i32) -> bool {
+    unsafe { libc::isatty(fd) == 1 }
+}

@@ -3,7 +3,9 @@
 //!
 //! net-tools builds one list per protocol by prepending each entry, so for a
 //! port listed twice the *last* line wins; /etc/protocols entries are added
-//! to the raw list after the services and so beat them.
+//! to the raw list after the services and so beat them. The C library's
+//! getservbyport()/getprotobynumber(), which ss uses, answer with the
+//! *first* matching line: both answers are kept.
 
 use crate::core::names::{fields, parse_c_number};
 use crate::core::proc_net::LineReader;
@@ -18,12 +20,21 @@ pub enum ServiceProto {
     Raw,
 }
 
+type Spans = HashMap<u16, (u32, u32)>;
+
 #[derive(Default)]
 pub struct Services {
     names: Vec<u8>,
-    tcp: HashMap<u16, (u32, u32)>,
-    udp: HashMap<u16, (u32, u32)>,
-    raw: HashMap<u16, (u32, u32)>,
+    /// Last line per port (net-tools), by table.
+    tcp: Spans,
+    udp: Spans,
+    raw: Spans,
+    /// First line per port (getservbyport), by protocol name.
+    tcp_first: Spans,
+    udp_first: Spans,
+    raw_first: Spans,
+    /// First /etc/protocols line per number (getprotobynumber).
+    protocols_first: Spans,
 }
 
 /// Service names longer than this are cut (net-tools copies into 64 bytes).
@@ -38,11 +49,14 @@ impl Services {
         s
     }
 
-    fn put(&mut self, proto: ServiceProto, port: u16, name: &[u8]) {
-        let name = &name[..name.len().min(MAX_NAME)];
+    fn span(&mut self, name: &[u8]) -> (u32, u32) {
         let start = self.names.len() as u32;
         self.names.extend_from_slice(name);
-        let span = (start, self.names.len() as u32);
+        (start, self.names.len() as u32)
+    }
+
+    fn put(&mut self, proto: ServiceProto, port: u16, name: &[u8]) {
+        let span = self.span(&name[..name.len().min(MAX_NAME)]);
         let table = match proto {
             ServiceProto::Tcp => &mut self.tcp,
             ServiceProto::Udp => &mut self.udp,
@@ -71,6 +85,13 @@ impl Services {
             _ => return,
         };
         self.put(proto, port as u16, name);
+        let span = self.span(name);
+        let first = match proto {
+            ServiceProto::Tcp => &mut self.tcp_first,
+            ServiceProto::Udp => &mut self.udp_first,
+            ServiceProto::Raw => &mut self.raw_first,
+        };
+        first.entry(port as u16).or_insert(span);
     }
 
     /// `name number [aliases…]`: the protocol number acts as a raw "port".
@@ -86,8 +107,30 @@ impl Services {
             return;
         };
         self.put(ServiceProto::Raw, n as u16, name);
+        let span = self.span(name);
+        if n <= u16::MAX as u64 {
+            self.protocols_first.entry(n as u16).or_insert(span);
+        }
     }
 
+    /// getservbyport(port, proto): the first /etc/services line.
+    pub fn first_name(&self, proto: ServiceProto, port: u16) -> Option<&[u8]> {
+        let table = match proto {
+            ServiceProto::Tcp => &self.tcp_first,
+            ServiceProto::Udp => &self.udp_first,
+            ServiceProto::Raw => &self.raw_first,
+        };
+        table.get(&port).map(|&(a, b)| &self.names[a as usize..b as usize])
+    }
+
+    /// getprotobynumber(n): the first /etc/protocols line.
+    pub fn protocol(&self, n: u16) -> Option<&[u8]> {
+        self.protocols_first
+            .get(&n)
+            .map(|&(a, b)| &self.names[a as usize..b as usize])
+    }
+
+    /// net-tools' lookup: the last /etc/services line (protocols for raw).
     pub fn name(&self, proto: ServiceProto, port: u16) -> Option<&[u8]> {
         let table = match proto {
             ServiceProto::Tcp => &self.tcp,
@@ -122,6 +165,10 @@ mod tests {
         assert_eq!(s.name(ServiceProto::Tcp, 22), Some(&b"ssh"[..]));
         assert_eq!(s.name(ServiceProto::Tcp, 80), Some(&b"http"[..]));
         assert_eq!(s.name(ServiceProto::Tcp, 45678), Some(&b"second"[..]));
+        assert_eq!(s.first_name(ServiceProto::Tcp, 45678), Some(&b"first"[..]));
+        assert_eq!(s.first_name(ServiceProto::Tcp, 80), Some(&b"http"[..]));
+        assert_eq!(s.protocol(58), Some(&b"ipv6-icmp"[..]));
+        assert_eq!(s.protocol(2), None);
         assert_eq!(s.name(ServiceProto::Udp, 22), None);
         assert_eq!(s.name(ServiceProto::Udp, 67), Some(&b"bootps"[..]));
         assert_eq!(s.name(ServiceProto::Raw, 1), Some(&b"icmp"[..]));

@@ -1,0 +1,1400 @@
+//! `ss` (iproute2 6.1.0).
+//!
+//! Path of a run: `options::parse` (getopt_long as ss calls it) →
+//! `options::resolve` (state words, default tables) → the tables in ss's
+//! order (netlink, packet, unix, raw, udp, tcp, dccp, …), each read through
+//! NETLINK_SOCK_DIAG as real ss reads it, or from /proc where ss falls back
+//! → every cell into `columns::Columns` → one render at the end.
+
+mod columns;
+mod options;
+mod users;
+
+use crate::core::model::IpAddr;
+use crate::core::names::hosts::{Hosts, format_v6};
+use crate::core::names::services::{ServiceProto, Services};
+use crate::core::netlink::{self, DiagSocket, DumpError, InetDiag, UnixDiag, inet_attr, unix_attr};
+use crate::core::out::Out;
+use crate::core::owners::push_decimal;
+use crate::core::proc_net::LineReader;
+use crate::core::root::SysRoot;
+use crate::core::sys;
+use columns::Columns;
+use options::{Filter, Options, Parsed, af, db, state};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let mut opts = match options::parse(argv0, args, &mut stdout.lock(), &mut err) {
+        Parsed::Run(o) => o,
+        Parsed::Exit(code) => return code,
+    };
+    for (what, set) in [
+        ("-K", opts.kill),
+        ("-E", opts.events),
+        ("-s", opts.summary),
+        ("-D", opts.dump.is_some()),
+        ("-F", opts.filter_file.is_some()),
+        ("-N", opts.netns.is_some()),
+        ("-m", opts.mem),
+        ("-i", opts.tcpinfo),
+        ("-b", opts.bpf),
+        ("-T", opts.threads),
+        ("--tos", opts.tos),
+        ("--cgroup", opts.cgroup),
+        ("--inet-sockopt", opts.inet_sockopt),
+        ("--tipcinfo", opts.tipcinfo),
+    ] {
+        if set {
+            let _ = writeln!(err, "sockbox: ss {what}: not implemented yet");
+            return 1;
+        }
+    }
+    let root = SysRoot::from_env();
+    let proc_root = proc_root(&root);
+    let users = opts.processes.then(|| users::Users::scan(&proc_root));
+    if let Err(code) = options::resolve(&mut opts, &mut err) {
+        return code;
+    }
+    if !opts.operands.is_empty() {
+        let _ = writeln!(err, "sockbox: ss: filter expressions are not implemented yet");
+        return 1;
+    }
+    let screen = terminal_width();
+    let mut ss = Ss {
+        filter: opts.filter,
+        cols: Columns::new(screen),
+        out: Out::new(stdout.lock()),
+        err,
+        users,
+        services: None,
+        hosts: None,
+        ephemeral: None,
+        root,
+        proc_root,
+        opts,
+        cell: Vec::with_capacity(256),
+        reader: LineReader::new(),
+        nl_protos: None,
+    };
+    ss.run();
+    0
+}
+
+/// ss reads /proc under `PROC_ROOT` when set (default `/proc`); with a
+/// snapshot, under the snapshot.
+fn proc_root(root: &SysRoot) -> PathBuf {
+    match std::env::var_os("PROC_ROOT") {
+        Some(p) => PathBuf::from(p),
+        None => root.path("/proc"),
+    }
+}
+
+/// The terminal's width when stdout is one (ss 6.1 ignores COLUMNS).
+fn terminal_width() -> Option<usize> {
+    if !sys::isatty(1) {
+        return None;
+    }
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) };
+    (rc != -1 && ws.ws_col > 0).then_some(ws.ws_col as usize)
+}
+
+struct Ss<W: Write, E: Write> {
+    opts: Options,
+    filter: Filter,
+    cols: Columns,
+    out: Out<W>,
+    err: E,
+    users: Option<users::Users>,
+    services: Option<Services>,
+    hosts: Option<Hosts>,
+    ephemeral: Option<(u32, u32)>,
+    root: SysRoot,
+    proc_root: PathBuf,
+    /// Scratch for one cell's text.
+    cell: Vec<u8>,
+    reader: LineReader,
+    nl_protos: Option<Vec<Option<Vec<u8>>>>,
+}
+
+/// Which inet protocol a section shows, and how ss names its ports.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum InetProto {
+    Tcp,
+    Udp,
+    Raw,
+    Dccp,
+}
+
+impl InetProto {
+    fn number(self) -> u8 {
+        match self {
+            InetProto::Tcp => 6,
+            InetProto::Udp => 17,
+            InetProto::Raw => 255,
+            InetProto::Dccp => 33,
+        }
+    }
+    /// ss's `dg_proto` for service names (dccp keeps tcp's).
+    fn service(self) -> ServiceProto {
+        match self {
+            InetProto::Tcp | InetProto::Dccp => ServiceProto::Tcp,
+            InetProto::Udp => ServiceProto::Udp,
+            InetProto::Raw => ServiceProto::Raw,
+        }
+    }
+    /// The environment variable that forces the /proc path, and the files.
+    fn proc_files(self) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+        match self {
+            InetProto::Tcp => Some(("PROC_NET_TCP", "net/tcp", "PROC_NET_TCP6", "net/tcp6")),
+            InetProto::Udp => Some(("PROC_NET_UDP", "net/udp", "PROC_NET_UDP6", "net/udp6")),
+            InetProto::Raw => Some(("PROC_NET_RAW", "net/raw", "PROC_NET_RAW6", "net/raw6")),
+            InetProto::Dccp => None,
+        }
+    }
+    fn env(self) -> &'static str {
+        match self {
+            InetProto::Dccp => "PROC_NET_DCCP",
+            p => p.proc_files().map_or("", |f| f.0),
+        }
+    }
+}
+
+const STATE_NAMES: [&[u8]; 12] = [
+    b"UNKNOWN",
+    b"ESTAB",
+    b"SYN-SENT",
+    b"SYN-RECV",
+    b"FIN-WAIT-1",
+    b"FIN-WAIT-2",
+    b"TIME-WAIT",
+    b"UNCONN",
+    b"CLOSE-WAIT",
+    b"LAST-ACK",
+    b"LISTEN",
+    b"CLOSING",
+];
+
+/// One socket as the row printers need it (ss's `struct sockstat`).
+struct Row<'a> {
+    netid: &'a [u8],
+    state: u32,
+    rq: i64,
+    wq: i64,
+    inode: u64,
+}
+
+impl<W: Write, E: Write> Ss<W, E> {
+    fn run(&mut self) {
+        let f = self.filter;
+        // One table: no Netid column; one state: no State column.
+        if f.dbs & f.dbs.wrapping_sub(1) == 0 {
+            self.cols.disabled[columns::NETID] = true;
+        }
+        if f.states & f.states.wrapping_sub(1) == 0 {
+            self.cols.disabled[columns::STATE] = true;
+        }
+        if self.opts.header {
+            self.cols.header(&mut self.out);
+        }
+        self.out.flush();
+        if f.has_db(db::NETLINK) {
+            self.netlink_show();
+        }
+        if f.dbs & db::UNIX_MASK != 0 {
+            self.unix_show();
+        }
+        if f.has_db(db::RAW) {
+            self.inet_show(InetProto::Raw);
+        }
+        if f.has_db(db::UDP) {
+            self.inet_show(InetProto::Udp);
+        }
+        if f.has_db(db::TCP) {
+            self.inet_show(InetProto::Tcp);
+        }
+        if f.has_db(db::DCCP) {
+            self.inet_show(InetProto::Dccp);
+        }
+        // sctp, vsock, tipc, xdp and mptcp have no diag module on this
+        // kernel and ss prints nothing for them (see COMPAT.md).
+        self.cols.render(&mut self.out);
+        self.out.flush();
+    }
+
+    fn cell_out(&mut self, s: &[u8]) {
+        self.cols.out(s);
+    }
+
+    fn next(&mut self) {
+        self.cols.next(&mut self.out);
+    }
+
+    fn set(&mut self, col: usize) {
+        self.cols.set(col, &mut self.out);
+    }
+
+    /// sock_state_print(): Netid, State, Recv-Q, Send-Q.
+    fn state_cells(&mut self, r: &Row<'_>) {
+        self.set(columns::NETID);
+        self.cell_out(r.netid);
+        self.set(columns::STATE);
+        let name = STATE_NAMES.get(r.state as usize).copied().unwrap_or(b"UNKNOWN");
+        self.cell_out(name);
+        self.set(columns::RECVQ);
+        let mut q = Vec::with_capacity(8);
+        push_left_int(&mut q, r.rq, 6);
+        self.cell_out(&q);
+        self.set(columns::SENDQ);
+        q.clear();
+        push_left_int(&mut q, r.wq, 6);
+        self.cell_out(&q);
+        self.set(columns::ADDR);
+    }
+
+    /// sock_addr_print(): the address cell (with its delimiter) and the port.
+    fn addr_cells(&mut self, addr: &[u8], delim: &[u8], port: &[u8]) {
+        let mut a = std::mem::take(&mut self.cell);
+        a.clear();
+        a.extend_from_slice(addr);
+        a.extend_from_slice(delim);
+        self.cell_out(&a);
+        self.cell = a;
+        self.next();
+        self.cell_out(port);
+        self.next();
+    }
+
+    fn users_cell(&mut self, inode: u64) {
+        if let Some(u) = &self.users {
+            let mut t = std::mem::take(&mut self.cell);
+            t.clear();
+            u.write(inode, &mut t);
+            self.cols.out(&t);
+            self.cell = t;
+        }
+    }
+
+    fn is_ephemeral(&mut self, port: u32) -> bool {
+        let (lo, hi) = *self.ephemeral.get_or_insert_with(|| {
+            let path = std::env::var_os("PROC_IP_LOCAL_PORT_RANGE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| self.proc_root.join("sys/net/ipv4/ip_local_port_range"));
+            let text = std::fs::read(path).unwrap_or_default();
+            let mut it = text
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(|w| std::str::from_utf8(w).ok().and_then(|s| s.parse::<u32>().ok()));
+            match (it.next().flatten(), it.next().flatten()) {
+                (Some(a), Some(b)) if a != 0 => (a, b),
+                _ => (1024, 4999),
+            }
+        });
+        port >= lo && port <= hi
+    }
+
+    fn services(&mut self) -> &Services {
+        let root = &self.root;
+        self.services.get_or_insert_with(|| Services::load(root))
+    }
+
+    /// resolve_service(): `*`, a name, or the number.
+    fn service_text(&mut self, port: u32, proto: InetProto, buf: &mut Vec<u8>) {
+        buf.clear();
+        if port == 0 {
+            buf.push(b'*');
+            return;
+        }
+        if !self.opts.numeric {
+            if proto == InetProto::Raw {
+                match self.services().protocol(port as u16).filter(|_| port <= 0xffff) {
+                    Some(n) => buf.extend_from_slice(n),
+                    None => {
+                        buf.extend_from_slice(b"ipproto-");
+                        push_decimal(buf, port as u64);
+                    }
+                }
+                return;
+            }
+            if !self.is_ephemeral(port) {
+                let sp = proto.service();
+                if let Some(n) = self.services().first_name(sp, port as u16).filter(|_| port <= 0xffff) {
+                    buf.extend_from_slice(n);
+                    return;
+                }
+            }
+        }
+        push_decimal(buf, port as u64);
+    }
+
+    /// format_host(): numeric, or the host name with -r.
+    fn host_text(&mut self, a: &IpAddr, buf: &mut Vec<u8>) {
+        if self.opts.resolve {
+            let root = &self.root;
+            let hosts = self.hosts.get_or_insert_with(|| Hosts::new(root));
+            let name = if a.v6 {
+                hosts.by_v6(a.bytes)
+            } else {
+                hosts.by_v4(a.v4_octets())
+            };
+            if let Some(n) = name {
+                buf.extend_from_slice(&n);
+                return;
+            }
+        }
+        if a.v6 {
+            format_v6(&a.bytes, buf);
+        } else {
+            for (i, o) in a.v4_octets().iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'.');
+                }
+                push_decimal(buf, *o as u64);
+            }
+        }
+    }
+
+    /// inet_addr_print().
+    fn inet_addr(&mut self, a: &IpAddr, port: u32, ifindex: u32, v6only: bool, proto: InetProto) {
+        let mut host = Vec::with_capacity(64);
+        if a.v6 && !v6only && a.is_unspecified() {
+            host.push(b'*');
+        } else {
+            let mut text = Vec::with_capacity(48);
+            self.host_text(a, &mut text);
+            if a.v6 && text.contains(&b':') {
+                host.push(b'[');
+                host.extend_from_slice(&text);
+                host.push(b']');
+            } else {
+                host = text;
+            }
+        }
+        if ifindex != 0 {
+            host.push(b'%');
+            host.extend_from_slice(&interface_name(ifindex));
+        }
+        let mut port_text = Vec::with_capacity(16);
+        self.service_text(port, proto, &mut port_text);
+        self.addr_cells(&host, b":", &port_text);
+    }
+
+    fn inet_show(&mut self, proto: InetProto) {
+        let f = self.filter;
+        if !f.has_family(af::INET) && !f.has_family(af::INET6) {
+            return;
+        }
+        let forced = std::env::var_os(proto.env()).is_some() || std::env::var_os("PROC_ROOT").is_some();
+        if !forced && self.inet_netlink(proto).is_ok() {
+            return;
+        }
+        if let Some((_, v4, env6, v6)) = proto.proc_files() {
+            if f.has_family(af::INET) {
+                let path = std::env::var_os(proto.env())
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| self.proc_root.join(v4));
+                if !self.inet_proc(&path, false, proto) {
+                    return;
+                }
+            }
+            if f.has_family(af::INET6) {
+                let path = std::env::var_os(env6)
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| self.proc_root.join(v6));
+                self.inet_proc(&path, true, proto);
+            }
+        }
+    }
+
+    /// inet_show_netlink(): v4 then v6 (or only the preferred family), with
+    /// ss's retry through the old TCPDIAG interface when a request fails.
+    fn inet_netlink(&mut self, proto: InetProto) -> Result<(), ()> {
+        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut family = if self.opts.preferred_family == af::INET6 {
+            af::INET6
+        } else {
+            af::INET
+        };
+        loop {
+            let req = if family == 0 {
+                if !matches!(proto, InetProto::Tcp | InetProto::Dccp) {
+                    return Err(());
+                }
+                let kind = if proto == InetProto::Tcp {
+                    netlink::TCPDIAG_GETSOCK
+                } else {
+                    netlink::TCPDIAG_GETSOCK + 1
+                };
+                netlink::old_inet_request(kind, af::INET as u8, self.filter.states)
+            } else {
+                netlink::inet_request(family as u8, proto.number(), 0, self.filter.states)
+            };
+            let mut rows: Vec<Vec<u8>> = Vec::new();
+            let res = sock.dump(&req, |m| {
+                rows.push(m.payload.to_vec());
+                true
+            });
+            // Rows are shown as they arrive in ss; showing after the dump
+            // prints the same bytes.
+            for p in &rows {
+                if let Some(d) = InetDiag::parse(p) {
+                    self.inet_diag_row(&d, proto);
+                }
+            }
+            match res {
+                Ok(()) => {}
+                Err(e) => {
+                    self.report(e);
+                    if family != 0 {
+                        family = 0;
+                        continue;
+                    }
+                    return Err(());
+                }
+            }
+            if family == af::INET && self.opts.preferred_family != af::INET {
+                family = af::INET6;
+                continue;
+            }
+            return Ok(());
+        }
+    }
+
+    /// rtnl_dump_error(): sock_diag's ENOENT/EOPNOTSUPP are silent.
+    fn report(&mut self, e: DumpError) {
+        if let DumpError::Kernel(errno) = e
+            && errno != libc::ENOENT
+            && errno != libc::EOPNOTSUPP
+        {
+            let mut m = b"RTNETLINK answers: ".to_vec();
+            m.extend_from_slice(&sys::strerror(errno));
+            m.push(b'\n');
+            let _ = self.err.write_all(&m);
+        }
+    }
+
+    fn inet_diag_row(&mut self, d: &InetDiag<'_>, proto: InetProto) {
+        let family = d.family as u32;
+        if !self.filter.has_family(family) {
+            return;
+        }
+        let mut kind = proto.number();
+        if let Some(p) = d.attr(inet_attr::PROTOCOL)
+            && let Some(&b) = p.first()
+        {
+            kind = b;
+        }
+        let netid = proto_name(kind, proto);
+        let v6only = if d.family == libc::AF_INET6 as u8 {
+            d.attr(inet_attr::SKV6ONLY).and_then(|v| v.first().copied())
+        } else {
+            None
+        };
+        let row = Row {
+            netid,
+            state: d.state as u32,
+            rq: d.rqueue as i32 as i64,
+            wq: d.wqueue as i32 as i64,
+            inode: d.inode as u64,
+        };
+        self.state_cells(&row);
+        self.inet_addr(
+            &d.local,
+            d.local_port as u32,
+            d.ifindex,
+            v6only.unwrap_or(0) != 0,
+            proto,
+        );
+        self.inet_addr(&d.remote, d.remote_port as u32, 0, v6only.unwrap_or(0) != 0, proto);
+        self.users_cell(row.inode);
+        let mut t = Vec::new();
+        if self.opts.show_options && d.timer != 0 {
+            timer_text(&mut t, d.timer as u32, d.expires, d.retrans as i64);
+        }
+        if self.opts.details > 0 {
+            if d.uid != 0 {
+                t.extend_from_slice(b" uid:");
+                push_decimal(&mut t, d.uid as u64);
+            }
+            t.extend_from_slice(b" ino:");
+            push_decimal(&mut t, d.inode as u64);
+            t.extend_from_slice(b" sk:");
+            push_hex(&mut t, d.cookie);
+            if let Some(m) = d.attr(inet_attr::MARK).filter(|m| m.len() >= 4) {
+                let mark = netlink::u32_ne(m, 0);
+                if mark != 0 {
+                    t.extend_from_slice(b" fwmark:0x");
+                    push_hex(&mut t, mark as u64);
+                }
+            }
+            if let Some(c) = d.attr(inet_attr::CGROUP_ID).filter(|c| c.len() >= 8) {
+                let id = netlink::u64_ne(c, 0);
+                if id != 0 {
+                    t.extend_from_slice(b" cgroup:");
+                    t.extend_from_slice(&self.cgroup_path(id));
+                }
+            }
+            if let Some(v) = v6only {
+                t.extend_from_slice(b" v6only:");
+                push_decimal(&mut t, v as u64);
+            }
+            if let Some(&mask) = d.attr(inet_attr::SHUTDOWN).and_then(|m| m.first()) {
+                shutdown_text(&mut t, mask);
+            }
+        }
+        self.cols.out(&t);
+    }
+
+    /// cg_id_to_path(): the cgroup v2 path of an id (looked up by inode
+    /// under the cgroup2 mount), or `unreachable:ID`.
+    fn cgroup_path(&mut self, id: u64) -> Vec<u8> {
+        cgroup::path(id)
+    }
+
+    /// The /proc fallback (tcp_show_line / dgram_show_line).
+    fn inet_proc(&mut self, path: &std::path::Path, v6: bool, proto: InetProto) -> bool {
+        let mut reader = std::mem::take(&mut self.reader);
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut first = true;
+        let mut ok = true;
+        let res = reader.read(path, |line| {
+            if first {
+                first = false;
+                return;
+            }
+            // ss reads 256-byte lines and gives up on a longer one.
+            if line.len() > 254 {
+                ok = false;
+            }
+            if ok {
+                lines.push(line.to_vec());
+            }
+        });
+        self.reader = reader;
+        if res.is_err() {
+            return false;
+        }
+        for line in &lines {
+            self.inet_proc_line(line, v6, proto);
+        }
+        true
+    }
+
+    fn inet_proc_line(&mut self, line: &[u8], v6: bool, proto: InetProto) {
+        let Some(p) = proc_line::split(line) else { return };
+        let st = p.state_digit();
+        if self.filter.states & (1 << st) == 0 {
+            return;
+        }
+        let (local, lport) = proc_line::addr(p.local, v6);
+        let (remote, rport) = proc_line::addr(p.remote, v6);
+        let fields = proc_line::data_fields(p.data, proto == InetProto::Tcp);
+        let netid: &'static [u8] = match proto {
+            InetProto::Tcp => b"tcp",
+            InetProto::Udp => b"udp",
+            _ => b"raw",
+        };
+        let row = Row {
+            netid,
+            state: fields.state,
+            rq: fields.rq,
+            wq: fields.wq,
+            inode: fields.inode,
+        };
+        self.state_cells(&row);
+        self.inet_addr(&local, lport, 0, false, proto);
+        self.inet_addr(&remote, rport, 0, false, proto);
+        self.users_cell(row.inode);
+        let mut t = Vec::new();
+        if proto == InetProto::Tcp {
+            let hz = sys::clock_ticks() as i64;
+            let retrans = if fields.timer != 1 {
+                fields.probes
+            } else {
+                fields.retrans
+            };
+            let timeout = (fields.timeout * 1000 + hz - 1) / hz;
+            if self.opts.show_options && fields.timer != 0 {
+                timer_text(&mut t, fields.timer as u32, timeout as u32, retrans);
+            }
+            if self.opts.details > 0 {
+                if fields.uid != 0 {
+                    t.extend_from_slice(b" uid:");
+                    push_decimal(&mut t, fields.uid as u64);
+                }
+                t.extend_from_slice(b" ino:");
+                push_decimal(&mut t, fields.inode);
+                t.extend_from_slice(b" sk:");
+                push_hex(&mut t, fields.sk);
+                if !fields.opt.is_empty() {
+                    t.extend_from_slice(b" opt:\"");
+                    t.extend_from_slice(fields.opt);
+                    t.push(b'"');
+                }
+            }
+        } else if self.opts.details > 0 && !fields.opt.is_empty() {
+            t.extend_from_slice(b" opt:\"");
+            t.extend_from_slice(fields.opt);
+            t.push(b'"');
+        }
+        self.cols.out(&t);
+    }
+
+    fn unix_show(&mut self) {
+        if !self.filter.has_family(af::UNIX) {
+            return;
+        }
+        let forced = std::env::var_os("PROC_NET_UNIX").is_some() || std::env::var_os("PROC_ROOT").is_some();
+        if !forced && self.unix_netlink().is_ok() {
+            return;
+        }
+        self.unix_proc();
+    }
+
+    fn unix_type_skip(&self, t: u32) -> bool {
+        (t == 1 && !self.filter.has_db(db::UNIX_ST))
+            || (t == 2 && !self.filter.has_db(db::UNIX_DG))
+            || (t == 5 && !self.filter.has_db(db::UNIX_SQ))
+    }
+
+    fn unix_netlink(&mut self) -> Result<(), ()> {
+        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut show = unix_attr::SHOW_NAME | unix_attr::SHOW_PEER | unix_attr::SHOW_RQLEN;
+        if self.opts.details > 0 {
+            show |= unix_attr::SHOW_VFS | unix_attr::SHOW_ICONS;
+        }
+        let req = netlink::unix_request(self.filter.states, show);
+        let mut rows: Vec<Vec<u8>> = Vec::new();
+        let res = sock.dump(&req, |m| {
+            rows.push(m.payload.to_vec());
+            true
+        });
+        for p in &rows {
+            if let Some(u) = UnixDiag::parse(p) {
+                self.unix_diag_row(&u);
+            }
+        }
+        res.map_err(|e| self.report(e))
+    }
+
+    fn unix_diag_row(&mut self, u: &UnixDiag<'_>) {
+        let t = u.sock_type as u32;
+        if self.unix_type_skip(t) {
+            return;
+        }
+        let (rq, wq) = match u.attr(unix_attr::RQLEN).filter(|a| a.len() >= 8) {
+            Some(a) => (netlink::u32_ne(a, 0) as i32 as i64, netlink::u32_ne(a, 4) as i32 as i64),
+            None => (0, 0),
+        };
+        let mut name: Vec<u8> = match u.attr(unix_attr::NAME) {
+            Some(n) => {
+                let n = &n[..n.len().min(127)];
+                if n.first() == Some(&0) {
+                    n.iter().map(|&b| if b == 0 { b'@' } else { b }).collect()
+                } else {
+                    // ss copies into a C string: it ends at the first NUL.
+                    n[..memchr::memchr(0, n).unwrap_or(n.len())].to_vec()
+                }
+            }
+            None => b"*".to_vec(),
+        };
+        if name.is_empty() {
+            name = Vec::new();
+        }
+        let peer = u
+            .attr(unix_attr::PEER)
+            .filter(|p| p.len() >= 4)
+            .map_or(0, |p| netlink::u32_ne(p, 0));
+        self.unix_row(t, u.state as u32, rq, wq, u.inode, &name, b"*", peer);
+        let mut x = Vec::new();
+        if self.opts.details > 0 {
+            if let Some(&mask) = u.attr(unix_attr::SHUTDOWN).and_then(|m| m.first()) {
+                shutdown_text(&mut x, mask);
+            }
+            if let Some(v) = u.attr(unix_attr::VFS).filter(|v| v.len() >= 8) {
+                let ino = netlink::u32_ne(v, 0);
+                let dev = netlink::u32_ne(v, 4);
+                x.extend_from_slice(b" ino:");
+                push_decimal(&mut x, ino as u64);
+                x.extend_from_slice(b" dev:");
+                push_decimal(&mut x, libc::major(dev as libc::dev_t) as u64);
+                x.push(b'/');
+                push_decimal(&mut x, libc::minor(dev as libc::dev_t) as u64);
+            }
+            if let Some(icons) = u.attr(unix_attr::ICONS) {
+                x.extend_from_slice(b" peers:");
+                for c in icons.chunks_exact(4) {
+                    x.push(b' ');
+                    push_decimal(&mut x, netlink::u32_ne(c, 0) as u64);
+                }
+            }
+        }
+        self.cols.out(&x);
+    }
+
+    /// unix_stats_print().
+    #[allow(clippy::too_many_arguments)]
+    fn unix_row(&mut self, t: u32, st: u32, rq: i64, wq: i64, inode: u32, name: &[u8], peer_name: &[u8], peer: u32) {
+        let netid: &[u8] = match t {
+            1 => b"u_str",
+            5 => b"u_seq",
+            _ => b"u_dgr",
+        };
+        let row = Row {
+            netid,
+            state: st,
+            rq,
+            wq,
+            inode: inode as u64,
+        };
+        self.state_cells(&row);
+        let mut port = Vec::with_capacity(12);
+        push_signed(&mut port, inode as i32 as i64);
+        self.addr_cells(if name.is_empty() { b"*" } else { name }, b" ", &port);
+        port.clear();
+        push_signed(&mut port, peer as i32 as i64);
+        self.addr_cells(peer_name, b" ", &port);
+        self.users_cell(row.inode);
+    }
+
+    /// unix_show() over /proc/net/unix: rows sorted by type, then inode.
+    fn unix_proc(&mut self) {
+        let path = std::env::var_os("PROC_NET_UNIX")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.proc_root.join("net/unix"));
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut reader = std::mem::take(&mut self.reader);
+        let res = reader.read(&path, |l| lines.push(l.to_vec()));
+        self.reader = reader;
+        if res.is_err() || lines.is_empty() {
+            return;
+        }
+        let newformat = lines[0].starts_with(b"Peer");
+        struct U {
+            t: u32,
+            st: u32,
+            rq: i64,
+            wq: i64,
+            ino: u32,
+            peer: u32,
+            name: Vec<u8>,
+        }
+        let mut list: Vec<U> = Vec::new();
+        for line in &lines[1..] {
+            let v = proc_line::unix_fields(line);
+            let mut st = v.state;
+            if v.flags & (1 << 16) != 0 {
+                st = state::LISTEN;
+            } else if (1..=4).contains(&st) {
+                st = [state::CLOSE, state::SYN_SENT, state::ESTABLISHED, 11][st as usize - 1];
+                if v.sock_type == 2 && st == state::CLOSE && v.peer != 0 {
+                    st = state::ESTABLISHED;
+                }
+            }
+            if self.unix_type_skip(v.sock_type) || self.filter.states & (1u32.checked_shl(st).unwrap_or(0)) == 0 {
+                continue;
+            }
+            let (peer, rq, wq) = if newformat { (v.peer, v.rq, v.wq) } else { (0, 0, 0) };
+            let u = U {
+                t: v.sock_type,
+                st,
+                rq,
+                wq,
+                ino: v.inode,
+                peer,
+                name: v.name.to_vec(),
+            };
+            let at = list.partition_point(|x| x.t < u.t || (x.t == u.t && x.ino <= u.ino));
+            list.insert(at, u);
+        }
+        for u in &list {
+            let peer_name: Vec<u8> = if u.peer != 0 {
+                match list.iter().find(|p| p.ino == u.peer) {
+                    Some(p) if !p.name.is_empty() => p.name.clone(),
+                    Some(_) => b"*".to_vec(),
+                    None => b"?".to_vec(),
+                }
+            } else {
+                b"*".to_vec()
+            };
+            self.unix_row(u.t, u.st, u.rq, u.wq, u.ino, &u.name, &peer_name, u.peer);
+        }
+    }
+
+    fn netlink_show(&mut self) {
+        if !self.filter.has_family(af::NETLINK) || self.filter.states & (1 << state::CLOSE) == 0 {
+            return;
+        }
+        let forced = std::env::var_os("PROC_NET_NETLINK").is_some() || std::env::var_os("PROC_ROOT").is_some();
+        if !forced && self.netlink_netlink().is_ok() {
+            return;
+        }
+        let path = std::env::var_os("PROC_NET_NETLINK")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.proc_root.join("net/netlink"));
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut reader = std::mem::take(&mut self.reader);
+        let res = reader.read(&path, |l| lines.push(l.to_vec()));
+        self.reader = reader;
+        if res.is_err() {
+            return;
+        }
+        for line in lines.iter().skip(1) {
+            let mut w = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
+            let sk = proc_line::hex_u64(w.next());
+            let prot = proc_line::dec_i64(w.next()) as i32;
+            let pid = proc_line::dec_i64(w.next()) as i32;
+            let groups = proc_line::hex_u64(w.next()) as u32;
+            let rq = proc_line::dec_i64(w.next()) as i32;
+            let wq = proc_line::dec_i64(w.next()) as i32;
+            let cb = proc_line::hex_u64(w.next());
+            self.netlink_row(prot, pid, groups as u64, 0, 0, 0, rq, wq, sk, cb);
+        }
+    }
+
+    fn netlink_netlink(&mut self) -> Result<(), ()> {
+        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut body = [0u8; 20];
+        body[0] = libc::AF_NETLINK as u8;
+        body[1] = 255; // NDIAG_PROTO_ALL
+        body[8..12].copy_from_slice(&3u32.to_ne_bytes()); // groups | meminfo
+        let req = netlink::request(
+            netlink::SOCK_DIAG_BY_FAMILY,
+            netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
+            &body,
+        );
+        let mut rows: Vec<Vec<u8>> = Vec::new();
+        let res = sock.dump(&req, |m| {
+            rows.push(m.payload.to_vec());
+            true
+        });
+        for p in &rows {
+            if p.len() < 28 {
+                continue;
+            }
+            let attrs = &p[28..];
+            let find = |k: u16| netlink::attrs(attrs).find(|(t, _)| *t == k).map(|(_, v)| v);
+            let groups = find(1).filter(|g| g.len() >= 8).map_or(0, |g| netlink::u64_ne(g, 0));
+            let (rq, wq) = find(0)
+                .filter(|m| m.len() >= 12)
+                .map_or((0, 0), |m| (netlink::u32_ne(m, 0) as i32, netlink::u32_ne(m, 8) as i32));
+            self.netlink_row(
+                p[2] as i32,
+                netlink::u32_ne(p, 4) as i32,
+                groups,
+                p[3] as u32,
+                netlink::u32_ne(p, 8) as i32,
+                netlink::u32_ne(p, 12),
+                rq,
+                wq,
+                0,
+                0,
+            );
+        }
+        res.map_err(|e| self.report(e))
+    }
+
+    /// netlink_show_one().
+    #[allow(clippy::too_many_arguments)]
+    fn netlink_row(
+        &mut self,
+        prot: i32,
+        pid: i32,
+        groups: u64,
+        nl_state: u32,
+        dst_pid: i32,
+        dst_group: u32,
+        rq: i32,
+        wq: i32,
+        sk: u64,
+        cb: u64,
+    ) {
+        let row = Row {
+            netid: b"nl",
+            state: state::CLOSE,
+            rq: rq as i64,
+            wq: wq as i64,
+            inode: 0,
+        };
+        self.state_cells(&row);
+        let name = self.netlink_proto_name(prot);
+        let mut procname = Vec::with_capacity(32);
+        if pid == -1 {
+            procname.push(b'*');
+        } else if !self.opts.numeric && pid == 0 {
+            procname.extend_from_slice(b"kernel");
+        } else if !self.opts.numeric && pid > 0 {
+            let mut path = Vec::new();
+            path.extend_from_slice(std::os::unix::ffi::OsStrExt::as_bytes(self.proc_root.as_os_str()));
+            path.push(b'/');
+            push_decimal(&mut path, pid as u64);
+            path.extend_from_slice(b"/stat");
+            let comm = std::fs::read(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&path))
+                .ok()
+                .and_then(|st| users::comm_from_stat_checked(&st).map(|c| c.to_vec()));
+            match comm {
+                Some(c) => {
+                    procname.extend_from_slice(&c[..c.len().min(62)]);
+                    procname.push(b'/');
+                    push_signed(&mut procname, pid as i64);
+                    procname.truncate(63);
+                }
+                None => push_signed(&mut procname, pid as i64),
+            }
+        } else {
+            push_signed(&mut procname, pid as i64);
+        }
+        self.addr_cells(&name, b":", &procname);
+        if nl_state == 1 {
+            let mut g = Vec::new();
+            push_signed(&mut g, dst_group as i32 as i64);
+            let mut p = Vec::new();
+            push_signed(&mut p, dst_pid as i64);
+            self.addr_cells(&g, b":", &p);
+        } else {
+            self.addr_cells(b"", b"*", b"");
+        }
+        if self.opts.details > 0 {
+            let mut t = b" sk=".to_vec();
+            push_hex(&mut t, sk);
+            t.extend_from_slice(b" cb=");
+            push_hex(&mut t, cb);
+            t.extend_from_slice(format!(" groups=0x{:08x}", groups as u32).as_bytes());
+            self.cols.out(&t);
+        }
+    }
+
+    /// nl_proto_n2a(): the netlink protocol's name (/etc/iproute2/nl_protos
+    /// overrides the built-in table), or its number with -n.
+    fn netlink_proto_name(&mut self, prot: i32) -> Vec<u8> {
+        if !(0..256).contains(&prot) || self.opts.numeric {
+            let mut b = Vec::new();
+            push_signed(&mut b, prot as i64);
+            return b;
+        }
+        let root = &self.root;
+        let table = self.nl_protos.get_or_insert_with(|| nl_protos(root));
+        match &table[prot as usize] {
+            Some(n) => n.clone(),
+            None => {
+                let mut b = Vec::new();
+                push_decimal(&mut b, prot as u64);
+                b
+            }
+        }
+    }
+}
+
+/// The netlink protocol names: iproute2's table, then /etc/iproute2/nl_protos.
+fn nl_protos(root: &SysRoot) -> Vec<Option<Vec<u8>>> {
+    const BUILTIN: [(usize, &[u8]); 21] = [
+        (0, b"rtnl"),
+        (1, b"unused"),
+        (2, b"usersock"),
+        (3, b"fw"),
+        (4, b"tcpdiag"),
+        (5, b"nflog"),
+        (6, b"xfrm"),
+        (7, b"selinux"),
+        (8, b"iscsi"),
+        (9, b"audit"),
+        (10, b"fiblookup"),
+        (11, b"connector"),
+        (12, b"nft"),
+        (13, b"ip6fw"),
+        (14, b"dec-rt"),
+        (15, b"uevent"),
+        (16, b"genl"),
+        (18, b"scsi-trans"),
+        (19, b"ecryptfs"),
+        (20, b"rdma"),
+        (21, b"crypto"),
+    ];
+    let mut tab: Vec<Option<Vec<u8>>> = vec![None; 256];
+    for (i, n) in BUILTIN {
+        tab[i] = Some(n.to_vec());
+    }
+    let text = std::fs::read(root.path("/etc/iproute2/nl_protos")).unwrap_or_default();
+    for line in text.split(|&b| b == b'\n') {
+        let line = line.trim_ascii_start();
+        if line.is_empty() || line[0] == b'#' {
+            continue;
+        }
+        let mut w = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
+        let (Some(id), Some(name)) = (w.next(), w.next()) else {
+            break;
+        };
+        let id = match id.strip_prefix(b"0x") {
+            Some(h) => std::str::from_utf8(h)
+                .ok()
+                .and_then(|h| i64::from_str_radix(h, 16).ok()),
+            None => std::str::from_utf8(id).ok().and_then(|d| d.parse::<i64>().ok()),
+        };
+        match id {
+            Some(i) if (0..256).contains(&i) => tab[i as usize] = Some(name.to_vec()),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    tab
+}
+
+/// proto_name(): Netid of an inet socket.
+fn proto_name(kind: u8, section: InetProto) -> &'static [u8] {
+    let _ = section;
+    match kind {
+        0 => b"raw",
+        17 => b"udp",
+        6 => b"tcp",
+        33 => b"dccp",
+        132 => b"sctp",
+        58 => b"icmp6",
+        255 => b"raw",
+        _ => b"???",
+    }
+}
+
+/// tcp_timer_print().
+fn timer_text(t: &mut Vec<u8>, timer: u32, timeout_ms: u32, retrans: i64) {
+    const NAMES: [&[u8]; 6] = [b"off", b"on", b"keepalive", b"timewait", b"persist", b"unknown"];
+    t.extend_from_slice(b" timer:(");
+    t.extend_from_slice(NAMES[timer.min(5) as usize]);
+    t.push(b',');
+    ms_timer(t, timeout_ms);
+    t.push(b',');
+    push_signed(t, retrans as i32 as i64);
+    t.push(b')');
+}
+
+/// print_ms_timer(), including 6.1's `9.373ms` for 9.373 seconds.
+fn ms_timer(t: &mut Vec<u8>, timeout: u32) {
+    let mut secs = timeout / 1000;
+    let minutes = secs / 60;
+    secs %= 60;
+    let mut msecs = timeout % 1000;
+    if minutes > 0 {
+        msecs = 0;
+        push_decimal(t, minutes as u64);
+        t.extend_from_slice(b"min");
+        if minutes > 9 {
+            secs = 0;
+        }
+    }
+    if secs > 0 {
+        if secs > 9 {
+            msecs = 0;
+        }
+        push_decimal(t, secs as u64);
+        t.extend_from_slice(if msecs > 0 { b"." } else { b"sec" });
+    }
+    if msecs > 0 {
+        t.push(b'0' + (msecs / 100) as u8);
+        t.push(b'0' + (msecs / 10 % 10) as u8);
+        t.push(b'0' + (msecs % 10) as u8);
+        t.extend_from_slice(b"ms");
+    }
+}
+
+fn shutdown_text(t: &mut Vec<u8>, mask: u8) {
+    t.push(b' ');
+    t.push(if mask & 1 != 0 { b'-' } else { b'<' });
+    t.push(b'-');
+    t.push(if mask & 2 != 0 { b'-' } else { b'>' });
+}
+
+fn push_signed(t: &mut Vec<u8>, v: i64) {
+    let mut tmp = [0u8; 20];
+    t.extend_from_slice(crate::core::out::fmt_i64(v, &mut tmp));
+}
+
+/// `%-Nd`
+fn push_left_int(t: &mut Vec<u8>, v: i64, width: usize) {
+    let start = t.len();
+    push_signed(t, v);
+    while t.len() - start < width {
+        t.push(b' ');
+    }
+}
+
+/// `%llx`
+fn push_hex(t: &mut Vec<u8>, v: u64) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 16];
+    let mut n = 0;
+    let mut x = v;
+    loop {
+        digits[n] = HEX[(x & 0xf) as usize];
+        n += 1;
+        x >>= 4;
+        if x == 0 {
+            break;
+        }
+    }
+    t.extend(digits[..n].iter().rev());
+}
+
+/// ll_index_to_name(): the interface's name, or `ifN` when it has none.
+fn interface_name(index: u32) -> Vec<u8> {
+    let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
+    let p = unsafe { libc::if_indextoname(index, buf.as_mut_ptr()) };
+    if p.is_null() {
+        let mut n = b"if".to_vec();
+        push_decimal(&mut n, index as u64);
+        return n;
+    }
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec()
+}
+
+mod cgroup {
+    //! cg_id_to_path(): cgroup v2 ids are the inode numbers of the cgroup
+    //! folders under the cgroup2 mount.
+    use std::os::unix::fs::MetadataExt;
+
+    pub fn path(id: u64) -> Vec<u8> {
+        let base = std::path::Path::new("/sys/fs/cgroup");
+        if let Some(p) = find(base, base, id, 0) {
+            return p;
+        }
+        format!("unreachable:{id:x}").into_bytes()
+    }
+
+    fn find(base: &std::path::Path, dir: &std::path::Path, id: u64, depth: u32) -> Option<Vec<u8>> {
+        use std::os::unix::ffi::OsStrExt;
+        let m = std::fs::metadata(dir).ok()?;
+        if m.ino() == id {
+            let rel = dir.strip_prefix(base).ok()?;
+            let mut p = b"/".to_vec();
+            p.extend_from_slice(rel.as_os_str().as_bytes());
+            return Some(p);
+        }
+        if depth > 32 {
+            return None;
+        }
+        for e in std::fs::read_dir(dir).ok()?.flatten() {
+            if e.file_type().map(|t| t.is_dir()).unwrap_or(false)
+                && let Some(p) = find(base, &e.path(), id, depth + 1)
+            {
+                return Some(p);
+            }
+        }
+        None
+    }
+}
+
+mod proc_line {
+    //! The /proc line layouts ss reads with sscanf.
+    use crate::core::model::IpAddr;
+    use crate::core::proc_net::decode_addr;
+
+    pub struct Split<'a> {
+        pub local: &'a [u8],
+        pub remote: &'a [u8],
+        pub data: &'a [u8],
+    }
+
+    impl Split<'_> {
+        /// `data[1]` read as one hex digit (ss's state shortcut).
+        pub fn state_digit(&self) -> u32 {
+            let c = self.data.get(1).copied().unwrap_or(b'0');
+            if c >= b'A' {
+                (c as u32).wrapping_sub(b'A' as u32) + 10
+            } else {
+                (c as u32).wrapping_sub(b'0' as u32)
+            }
+        }
+    }
+
+    /// proc_inet_split_line(): local `ADDR:PORT`, remote, and the rest.
+    pub fn split(line: &[u8]) -> Option<Split<'_>> {
+        let c = memchr::memchr(b':', line)?;
+        let loc = line.get(c + 2..)?;
+        let c2 = memchr::memchr(b':', loc)?;
+        let local = loc.get(..c2 + 5)?;
+        let rem = loc.get(c2 + 6..)?;
+        let c3 = memchr::memchr(b':', rem)?;
+        let remote = rem.get(..c3 + 5)?;
+        let data = rem.get(c3 + 6..)?;
+        Some(Split { local, remote, data })
+    }
+
+    /// `%x:%x` (or four `%08x` words for v6) → address and port.
+    pub fn addr(s: &[u8], v6: bool) -> (IpAddr, u32) {
+        let colon = memchr::memchr(b':', s).unwrap_or(s.len());
+        let a = decode_addr(&s[..colon], v6);
+        let port = s.get(colon + 1..).map_or(0, |p| {
+            p.iter().take_while(|b| b.is_ascii_hexdigit()).fold(0u32, |acc, &b| {
+                acc.wrapping_mul(16).wrapping_add((b as char).to_digit(16).unwrap_or(0))
+            })
+        });
+        (a, port)
+    }
+
+    #[derive(Default)]
+    pub struct Fields<'a> {
+        pub state: u32,
+        pub wq: i64,
+        pub rq: i64,
+        pub timer: i64,
+        pub timeout: i64,
+        pub retrans: i64,
+        pub uid: u32,
+        pub probes: i64,
+        pub inode: u64,
+        pub sk: u64,
+        pub opt: &'a [u8],
+    }
+
+    fn words(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+        s.split(|b| b.is_ascii_whitespace() || *b == b':')
+            .filter(|w| !w.is_empty())
+    }
+
+    pub fn hex_u64(w: Option<&[u8]>) -> u64 {
+        w.map_or(0, |w| {
+            w.iter().take_while(|b| b.is_ascii_hexdigit()).fold(0u64, |a, &b| {
+                a.wrapping_mul(16)
+                    .wrapping_add((b as char).to_digit(16).unwrap_or(0) as u64)
+            })
+        })
+    }
+
+    pub fn dec_i64(w: Option<&[u8]>) -> i64 {
+        dec(w)
+    }
+
+    fn hex(w: Option<&[u8]>) -> i64 {
+        w.map_or(0, |w| {
+            w.iter().take_while(|b| b.is_ascii_hexdigit()).fold(0i64, |a, &b| {
+                a.wrapping_mul(16)
+                    .wrapping_add((b as char).to_digit(16).unwrap_or(0) as i64)
+            })
+        })
+    }
+
+    fn dec(w: Option<&[u8]>) -> i64 {
+        w.map_or(0, |w| {
+            let (neg, d) = match w.first() {
+                Some(b'-') => (true, &w[1..]),
+                _ => (false, w),
+            };
+            let v = d
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .fold(0i64, |a, &b| a.wrapping_mul(10).wrapping_add((b - b'0') as i64));
+            if neg { -v } else { v }
+        })
+    }
+
+    /// The data part after the addresses: tcp
+    /// `st tx:rx tr:when retr uid probes ino ref sk rto ato qack cwnd ssthresh opt…`,
+    /// dgram `st tx:rx tr:when retr uid timeout ino ref sk opt…`.
+    pub fn data_fields(data: &[u8], tcp: bool) -> Fields<'_> {
+        let mut w = words(data);
+        let mut f = Fields {
+            state: hex(w.next()) as u32,
+            wq: hex(w.next()) as i32 as i64,
+            rq: hex(w.next()) as i32 as i64,
+            ..Fields::default()
+        };
+        f.timer = hex(w.next());
+        f.timeout = hex(w.next()) as i32 as i64;
+        f.retrans = hex(w.next());
+        f.uid = dec(w.next()) as u32;
+        f.probes = dec(w.next());
+        f.inode = dec(w.next()) as u32 as u64;
+        let _refcnt = w.next();
+        f.sk = hex(w.next()) as u64;
+        let rest_start = |consumed: usize| -> &[u8] {
+            // Everything after the `consumed`-th field, leading blanks skipped.
+            let mut n = 0;
+            let mut i = 0;
+            while i < data.len() && n < consumed {
+                while i < data.len() && data[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                while i < data.len() && !data[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                n += 1;
+            }
+            while i < data.len() && data[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            &data[i..]
+        };
+        // Whitespace-separated fields before opt: tcp has 8 after "st"
+        // (tx:rx, tr:when count once each) plus rto ato qack cwnd ssthresh.
+        f.opt = if tcp { rest_start(14) } else { rest_start(9) };
+        f
+    }
+
+    pub struct UnixFields<'a> {
+        pub peer: u32,
+        pub rq: i64,
+        pub wq: i64,
+        pub flags: u32,
+        pub sock_type: u32,
+        pub state: u32,
+        pub inode: u32,
+        pub name: &'a [u8],
+    }
+
+    /// `"%x: %x %x %x %x %x %d %s"` of /proc/net/unix (name empty unless
+    /// all eight converted).
+    pub fn unix_fields(line: &[u8]) -> UnixFields<'_> {
+        let mut w = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
+        let first = w.next().unwrap_or(b"");
+        let peer = hex(Some(first.strip_suffix(b":").unwrap_or(first))) as u32;
+        let rq = hex(w.next()) as i32 as i64;
+        let wq = hex(w.next()) as i32 as i64;
+        let flags = hex(w.next()) as u32;
+        let sock_type = hex(w.next()) as u32;
+        let state = hex(w.next()) as u32;
+        let inode = dec(w.next()) as u32;
+        let name = w.next().unwrap_or(b"");
+        UnixFields {
+            peer,
+            rq,
+            wq,
+            flags,
+            sock_type,
+            state,
+            inode,
+            name,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ms_timer_like_ss_6_1() {
+        let f = |ms| {
+            let mut t = Vec::new();
+            ms_timer(&mut t, ms);
+            String::from_utf8(t).unwrap()
+        };
+        assert_eq!(f(0), "");
+        assert_eq!(f(420), "420ms");
+        assert_eq!(f(9373), "9.373ms");
+        assert_eq!(f(59000), "59sec");
+        assert_eq!(f(59500), "59sec");
+        assert_eq!(f(7_199_000), "119min");
+        assert_eq!(f(125_000), "2min5sec");
+    }
+
+    #[test]
+    fn hex_and_padding() {
+        let mut t = Vec::new();
+        push_hex(&mut t, 0xa4);
+        push_left_int(&mut t, 5, 6);
+        assert_eq!(t, b"a45     ");
+    }
+}

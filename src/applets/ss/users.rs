@@ -1,0 +1,117 @@
+//! The `users:((…))` column: which processes hold a socket, as ss 6.1
+//! lists them. One /proc scan (core::owners), one hash map from inode to
+//! its holders: linear, where ss itself chains 256 buckets.
+
+use crate::core::owners::{BuildInodeHasher, Owners, push_decimal};
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+
+pub struct Users {
+    /// comm of each process, as ss reads it from /proc/PID/stat.
+    comms: Vec<Vec<u8>>,
+    /// inode → (process index, pid, fd), in discovery order.
+    by_inode: HashMap<u64, Vec<(u32, u32, u32)>, BuildInodeHasher>,
+}
+
+impl Users {
+    pub fn scan(proc_root: &std::path::Path) -> Users {
+        let owners = Owners::scan_dir(proc_root);
+        let mut comms = Vec::with_capacity(owners.procs.len());
+        let mut by_inode: HashMap<u64, Vec<(u32, u32, u32)>, BuildInodeHasher> = HashMap::default();
+        let mut path = Vec::new();
+        for (i, p) in owners.procs.iter().enumerate() {
+            comms.push(read_comm(proc_root, p.pid, &mut path));
+            for s in &owners.fds[p.first_fd as usize..p.end_fd as usize] {
+                by_inode.entry(s.inode).or_default().push((i as u32, p.pid, s.fd));
+            }
+        }
+        Users { comms, by_inode }
+    }
+
+    /// The ` users:(…)` text for `inode`, appended to `out`; nothing when no
+    /// process holds it. ss lists the last holder found first.
+    pub fn write(&self, inode: u64, out: &mut Vec<u8>) {
+        if inode == 0 {
+            return;
+        }
+        let Some(holders) = self.by_inode.get(&inode) else {
+            return;
+        };
+        out.extend_from_slice(b" users:(");
+        for (k, &(proc_idx, pid, fd)) in holders.iter().rev().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"(\"");
+            out.extend_from_slice(&self.comms[proc_idx as usize]);
+            out.extend_from_slice(b"\",pid=");
+            push_decimal(out, pid as u64);
+            out.extend_from_slice(b",fd=");
+            push_decimal(out, fd as u64);
+            out.push(b')');
+        }
+        out.push(b')');
+    }
+}
+
+/// `fscanf(stat, "%*d (%[^)])")`: the comm up to the first ')'; empty when
+/// the file cannot be read.
+fn read_comm(proc_root: &std::path::Path, pid: u32, path: &mut Vec<u8>) -> Vec<u8> {
+    path.clear();
+    path.extend_from_slice(proc_root.as_os_str().as_bytes());
+    if !path.ends_with(b"/") {
+        path.push(b'/');
+    }
+    push_decimal(path, pid as u64);
+    path.extend_from_slice(b"/stat");
+    let Ok(stat) = std::fs::read(std::ffi::OsStr::from_bytes(path)) else {
+        return Vec::new();
+    };
+    comm_from_stat(&stat).to_vec()
+}
+
+fn comm_from_stat(stat: &[u8]) -> &[u8] {
+    comm_from_stat_checked(stat).unwrap_or(b"")
+}
+
+/// The comm, or `None` where `fscanf("%*d (%[^)])")` converts nothing.
+pub fn comm_from_stat_checked(stat: &[u8]) -> Option<&[u8]> {
+    let mut i = 0;
+    while i < stat.len() && stat[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let digits = i;
+    if i < stat.len() && (stat[i] == b'-' || stat[i] == b'+') {
+        i += 1;
+    }
+    while i < stat.len() && stat[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == digits {
+        return None;
+    }
+    while i < stat.len() && stat[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if stat.get(i) != Some(&b'(') {
+        return None;
+    }
+    let rest = &stat[i + 1..];
+    let end = memchr::memchr(b')', rest).unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comm_stops_at_the_first_paren() {
+        assert_eq!(comm_from_stat(b"123 (python3) S 1 2"), b"python3");
+        assert_eq!(comm_from_stat(b"5 (we ird)na) S"), b"we ird");
+        assert_eq!(comm_from_stat(b"5 (fake(srv)) S"), b"fake(srv");
+        assert_eq!(comm_from_stat(b"garbage"), b"");
+        assert_eq!(comm_from_stat(b""), b"");
+        assert_eq!(comm_from_stat(b"7 (unterminated"), b"unterminated");
+    }
+}
