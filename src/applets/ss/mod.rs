@@ -206,6 +206,9 @@ impl<W: Write, E: Write> Ss<W, E> {
         if f.has_db(db::NETLINK) {
             self.netlink_show();
         }
+        if f.dbs & db::PACKET_MASK != 0 {
+            self.packet_show();
+        }
         if f.dbs & db::UNIX_MASK != 0 {
             self.unix_show();
         }
@@ -969,6 +972,195 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
     }
 
+    fn packet_show(&mut self) {
+        if !self.filter.has_family(af::PACKET) || self.filter.states & (1 << state::CLOSE) == 0 {
+            return;
+        }
+        let forced = std::env::var_os("PROC_NET_PACKET").is_some() || std::env::var_os("PROC_ROOT").is_some();
+        if !forced && self.packet_netlink().is_ok() {
+            return;
+        }
+        let path = std::env::var_os("PROC_NET_PACKET")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.proc_root.join("net/packet"));
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut reader = std::mem::take(&mut self.reader);
+        let res = reader.read(&path, |l| lines.push(l.to_vec()));
+        self.reader = reader;
+        if res.is_err() {
+            return;
+        }
+        for line in lines.iter().skip(1) {
+            // "%llx %*d %d %x %d %d %u %u %u": sk refcnt type proto iface r rmem uid inode
+            let mut w = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
+            let sk = proc_line::hex_u64(w.next());
+            let _refcnt = w.next();
+            let t = proc_line::dec_i64(w.next()) as u32;
+            let prot = proc_line::hex_u64(w.next()) as u32;
+            let iface = proc_line::dec_i64(w.next()) as i32;
+            let _running = w.next();
+            let rq = proc_line::dec_i64(w.next()) as i32;
+            let uid = proc_line::dec_i64(w.next()) as u32;
+            let ino = proc_line::dec_i64(w.next()) as u32;
+            self.packet_row(t, prot, iface, rq, uid, ino, sk);
+        }
+    }
+
+    fn packet_netlink(&mut self) -> Result<(), ()> {
+        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut body = [0u8; 20];
+        body[0] = libc::AF_PACKET as u8;
+        body[8..12].copy_from_slice(&31u32.to_ne_bytes()); // info, meminfo, filter, rings, fanout
+        let req = netlink::request(
+            netlink::SOCK_DIAG_BY_FAMILY,
+            netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
+            &body,
+        );
+        let mut rows: Vec<Vec<u8>> = Vec::new();
+        let res = sock.dump(&req, |m| {
+            rows.push(m.payload.to_vec());
+            true
+        });
+        for p in &rows {
+            if p.len() < 16 {
+                continue;
+            }
+            let attrs = &p[16..];
+            let find = |k: u16| netlink::attrs(attrs).find(|(t, _)| *t == k).map(|(_, v)| v);
+            // Without meminfo ss stops and reads /proc/net/packet instead.
+            let Some(mem) = find(6) else { return Err(()) };
+            let rq = if mem.len() >= 4 {
+                netlink::u32_ne(mem, 0) as i32
+            } else {
+                0
+            };
+            let info = find(0).filter(|i| i.len() >= 24);
+            let iface = info.map_or(0, |i| netlink::u32_ne(i, 0) as i32);
+            let uid = find(5).filter(|u| u.len() >= 4).map_or(0, |u| netlink::u32_ne(u, 0));
+            let cookie = ((netlink::u32_ne(p, 12) as u64) << 32) | netlink::u32_ne(p, 8) as u64;
+            let prot = u16::from_ne_bytes([p[2], p[3]]) as u32;
+            self.packet_row(p[1] as u32, prot, iface, rq, uid, netlink::u32_ne(p, 4), cookie);
+            if self.opts.details > 0 {
+                let nl = if self.opts.oneline { &b" "[..] } else { &b"\n\t"[..] };
+                let mut t = Vec::new();
+                if let Some(i) = info {
+                    t.extend_from_slice(nl);
+                    t.extend_from_slice(b"ver:");
+                    push_signed(&mut t, netlink::u32_ne(i, 4) as i32 as i64);
+                    t.extend_from_slice(b" cpy_thresh:");
+                    push_signed(&mut t, netlink::u32_ne(i, 12) as i32 as i64);
+                    t.extend_from_slice(b" flags( ");
+                    let flags = netlink::u32_ne(i, 20);
+                    for (bit, name) in [
+                        (1, &b"running"[..]),
+                        (2, b" auxdata"),
+                        (4, b" origdev"),
+                        (8, b" vnethdr"),
+                        (16, b" loss"),
+                    ] {
+                        if flags & bit != 0 {
+                            t.extend_from_slice(name);
+                        }
+                    }
+                    if flags == 0 {
+                        t.push(b'0');
+                    }
+                    t.extend_from_slice(b" )");
+                }
+                for (kind, name) in [(2u16, &b"ring_rx("[..]), (3, b"ring_tx(")] {
+                    if let Some(r) = find(kind).filter(|r| r.len() >= 28) {
+                        t.extend_from_slice(nl);
+                        t.extend_from_slice(name);
+                        for (k, (label, at)) in [
+                            ("blk_size:", 0),
+                            (",blk_nr:", 4),
+                            (",frm_size:", 8),
+                            (",frm_nr:", 12),
+                            (",tmo:", 16),
+                        ]
+                        .iter()
+                        .enumerate()
+                        {
+                            let _ = k;
+                            t.extend_from_slice(label.as_bytes());
+                            push_signed(&mut t, netlink::u32_ne(r, *at) as i32 as i64);
+                        }
+                        t.extend_from_slice(b",features:0x");
+                        push_hex(&mut t, netlink::u32_ne(r, 24) as u64);
+                        t.push(b')');
+                    }
+                }
+                if let Some(fo) = find(4).filter(|f| f.len() >= 4) {
+                    let fanout = netlink::u32_ne(fo, 0);
+                    t.extend_from_slice(nl);
+                    t.extend_from_slice(b"fanout(id:");
+                    push_signed(&mut t, (fanout & 0xffff) as i64);
+                    t.extend_from_slice(b",type:");
+                    match (fanout >> 16) & 0xffff {
+                        0 => t.extend_from_slice(b"hash"),
+                        1 => t.extend_from_slice(b"lb"),
+                        2 => t.extend_from_slice(b"cpu"),
+                        3 => t.extend_from_slice(b"roll"),
+                        4 => t.extend_from_slice(b"random"),
+                        5 => t.extend_from_slice(b"qm"),
+                        x => {
+                            t.extend_from_slice(b"0x");
+                            push_hex(&mut t, x as u64);
+                        }
+                    }
+                    t.push(b')');
+                }
+                self.cols.out(&t);
+            }
+        }
+        res.map_err(|e| self.report(e))
+    }
+
+    /// packet_stats_print().
+    #[allow(clippy::too_many_arguments)]
+    fn packet_row(&mut self, t: u32, prot: u32, iface: i32, rq: i32, uid: u32, ino: u32, sk: u64) {
+        let row = Row {
+            netid: if t == 3 { b"p_raw" } else { b"p_dgr" },
+            state: state::CLOSE,
+            rq: rq as i64,
+            wq: 0,
+            inode: ino as u64,
+        };
+        self.state_cells(&row);
+        let addr: Vec<u8> = if prot == 3 {
+            b"*".to_vec()
+        } else {
+            match LL_PROTOS
+                .iter()
+                .find(|(id, _)| *id as u32 == prot & 0xffff)
+                .filter(|_| !self.opts.numeric)
+            {
+                Some((_, n)) => n.to_vec(),
+                None => format!("[{}]", prot & 0xffff).into_bytes(),
+            }
+        };
+        let port = if iface == 0 {
+            b"*".to_vec()
+        } else {
+            interface_name(iface as u32)
+        };
+        self.addr_cells(&addr, b":", &port);
+        self.addr_cells(b"", b"*", b"");
+        self.users_cell(ino as u64);
+        if self.opts.details > 0 {
+            let mut x = Vec::new();
+            if uid != 0 {
+                x.extend_from_slice(b" uid:");
+                push_decimal(&mut x, uid as u64);
+            }
+            x.extend_from_slice(b" ino:");
+            push_decimal(&mut x, ino as u64);
+            x.extend_from_slice(b" sk:");
+            push_hex(&mut x, sk);
+            self.cols.out(&x);
+        }
+    }
+
     /// nl_proto_n2a(): the netlink protocol's name (/etc/iproute2/nl_protos
     /// overrides the built-in table), or its number with -n.
     fn netlink_proto_name(&mut self, prot: i32) -> Vec<u8> {
@@ -989,6 +1181,62 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
     }
 }
+
+/// iproute2's link-layer protocol names (ll_proto.c), first match wins.
+const LL_PROTOS: &[(u16, &[u8])] = &[
+    (0x0060, b"loop"),
+    (0x0200, b"pup"),
+    (0x0201, b"pupat"),
+    (0x0800, b"ip"),
+    (0x0805, b"x25"),
+    (0x0806, b"arp"),
+    (0x08FF, b"bpq"),
+    (0x0a00, b"ieeepup"),
+    (0x0a01, b"ieeepupat"),
+    (0x6000, b"dec"),
+    (0x6001, b"dna_dl"),
+    (0x6002, b"dna_rc"),
+    (0x6003, b"dna_rt"),
+    (0x6004, b"lat"),
+    (0x6005, b"diag"),
+    (0x6006, b"cust"),
+    (0x6007, b"sca"),
+    (0x8035, b"rarp"),
+    (0x809B, b"atalk"),
+    (0x80F3, b"aarp"),
+    (0x8137, b"ipx"),
+    (0x86DD, b"ipv6"),
+    (0x8863, b"ppp_disc"),
+    (0x8864, b"ppp_ses"),
+    (0x884c, b"atmmpoa"),
+    (0x8884, b"atmfate"),
+    (0x0001, b"802_3"),
+    (0x0002, b"ax25"),
+    (0x0003, b"all"),
+    (0x0004, b"802_2"),
+    (0x0005, b"snap"),
+    (0x0006, b"ddcmp"),
+    (0x0007, b"wan_ppp"),
+    (0x0008, b"ppp_mp"),
+    (0x0009, b"localtalk"),
+    (0x000C, b"can"),
+    (0x0010, b"ppptalk"),
+    (0x0011, b"tr_802_2"),
+    (0x0015, b"mobitex"),
+    (0x0016, b"control"),
+    (0x0017, b"irda"),
+    (0x0018, b"econet"),
+    (0x88CA, b"tipc"),
+    (0x8892, b"profinet"),
+    (0x88A2, b"aoe"),
+    (0x88A4, b"ethercat"),
+    (0x8100, b"802.1Q"),
+    (0x88A8, b"802.1ad"),
+    (0x8847, b"mpls_uc"),
+    (0x8848, b"mpls_mc"),
+    (0x6558, b"teb"),
+    (0x88cc, b"LLDP"),
+];
 
 /// The netlink protocol names: iproute2's table, then /etc/iproute2/nl_protos.
 fn nl_protos(root: &SysRoot) -> Vec<Option<Vec<u8>>> {
