@@ -32,7 +32,8 @@ compat: build
 	@if [ "$$(id -u)" -ne 0 ]; then \
 		echo "compat-tests: SKIPPED (the live differential tests need root for unshare -n)"; \
 	else \
-		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_netstat.py; \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_netstat.py && \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_ss.py; \
 	fi
 
 clean:

@@ -185,6 +185,11 @@ def role_unixd():
     a = unix(socket.SOCK_DGRAM)
     a.connect(os.path.join(UNIX_DIR, "dgram.sock"))
     a.send(b"queued")
+    # Packet sockets: all protocols, and IPv4 bound to lo.
+    keep(socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003)))
+    p = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+    p.bind(("lo", 0))
+    keep(p)
 
 
 def role_lowpriv():

@@ -80,6 +80,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         cell: Vec::with_capacity(256),
         reader: LineReader::new(),
         nl_protos: None,
+        host_cache: Default::default(),
     };
     ss.run();
     0
@@ -120,6 +121,7 @@ struct Ss<W: Write, E: Write> {
     cell: Vec<u8>,
     reader: LineReader,
     nl_protos: Option<Vec<Option<Vec<u8>>>>,
+    host_cache: std::collections::HashMap<IpAddr, Option<Vec<u8>>>,
 }
 
 /// Which inet protocol a section shows, and how ss names its ports.
@@ -335,15 +337,28 @@ impl<W: Write, E: Write> Ss<W, E> {
         push_decimal(buf, port as u64);
     }
 
-    /// format_host(): numeric, or the host name with -r.
+    /// format_host(): numeric, or with -r the host name (gethostbyaddr,
+    /// a v4-mapped address asked as IPv4; answers are remembered).
     fn host_text(&mut self, a: &IpAddr, buf: &mut Vec<u8>) {
         if self.opts.resolve {
-            let root = &self.root;
-            let hosts = self.hosts.get_or_insert_with(|| Hosts::new(root));
-            let name = if a.v6 {
-                hosts.by_v6(a.bytes)
+            let key = if a.is_v4_mapped() {
+                IpAddr::v4([a.bytes[12], a.bytes[13], a.bytes[14], a.bytes[15]])
             } else {
-                hosts.by_v4(a.v4_octets())
+                *a
+            };
+            let name = match self.host_cache.get(&key) {
+                Some(n) => n.clone(),
+                None => {
+                    let root = &self.root;
+                    let hosts = self.hosts.get_or_insert_with(|| Hosts::new(root));
+                    let n = if key.v6 {
+                        hosts.by_v6_hostent(key.bytes)
+                    } else {
+                        hosts.by_v4(key.v4_octets())
+                    };
+                    self.host_cache.insert(key, n.clone());
+                    n
+                }
             };
             if let Some(n) = name {
                 buf.extend_from_slice(&n);
@@ -640,11 +655,9 @@ impl<W: Write, E: Write> Ss<W, E> {
                     t.push(b'"');
                 }
             }
-        } else if self.opts.details > 0 && !fields.opt.is_empty() {
-            t.extend_from_slice(b" opt:\"");
-            t.extend_from_slice(fields.opt);
-            t.push(b'"');
         }
+        // dgram_show_line() never prints opt: its sscanf converts at most 8
+        // fields and keeps opt only when it got 9.
         self.cols.out(&t);
     }
 

@@ -77,6 +77,24 @@ impl Hosts {
         }
     }
 
+    /// `gethostbyaddr(addr, 16, AF_INET6)->h_name` (what ss -r asks).
+    pub fn by_v6_hostent(&self, addr: [u8; 16]) -> Option<Vec<u8>> {
+        match self {
+            Hosts::Libc => unsafe {
+                let h = gethostbyaddr(addr.as_ptr().cast(), 16, libc::AF_INET6);
+                if h.is_null() || (*h).h_name.is_null() {
+                    None
+                } else {
+                    Some(CStr::from_ptr((*h).h_name).to_bytes().to_vec())
+                }
+            },
+            Hosts::Files { hosts, .. } => hosts
+                .iter()
+                .find(|(b, v6, _)| *v6 && *b == addr)
+                .map(|(_, _, n)| n.clone()),
+        }
+    }
+
     /// `getnetbyaddr(net, AF_INET)->n_name`, `net` in host byte order.
     pub fn network(&self, net: u32) -> Option<Vec<u8>> {
         match self {

@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""Shared machinery of the live differential tests (live_netstat.py,
+live_ss.py): re-run inside a fresh network namespace, start the scenario,
+run the real tool and sockbox back to back with argv[0] = the tool's name,
+compare stdout, stderr and exit status byte for byte after the given
+masks, retry a difference up to 3 times (kernel state can move between two
+runs), and report unified diffs.
+"""
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def run(tool, binary, args, as_nobody, tmpdir, env_extra=None):
+    env = {"PATH": tmpdir + ":/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
+    env.update(env_extra or {})
+    link = os.path.join(tmpdir, tool)
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(binary, link)
+    cmd = [tool] + args
+    if as_nobody:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] + cmd
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    return p.stdout, p.stderr, p.returncode
+
+
+def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask):
+    for _ in range(3):
+        want = run(tool, real, args, as_nobody, tmpdir)
+        got = run(tool, sockbox, args, as_nobody, tmpdir)
+        want = (mask(args, want[0]), mask(args, want[1]), want[2])
+        got = (mask(args, got[0]), mask(args, got[1]), got[2])
+        if want == got:
+            return None
+        time.sleep(0.2)
+    report = []
+    for name, w, g in (("stdout", want[0], got[0]), ("stderr", want[1], got[1])):
+        if w != g:
+            report.extend(difflib.unified_diff(
+                w.decode("utf-8", "backslashreplace").splitlines(),
+                g.decode("utf-8", "backslashreplace").splitlines(),
+                tool + " " + name, "sockbox " + name, lineterm="", n=1))
+    if want[2] != got[2]:
+        report.append("exit status: %s %d, sockbox %d" % (tool, want[2], got[2]))
+    return "\n".join(report[:40])
+
+
+def sockbox_binary():
+    return os.path.abspath(os.environ.get("SOCKBOX_BIN", os.path.join(REPO, "target", "release", "sockbox")))
+
+
+def main(name, script, cases, extra=None):
+    """cases: list of (args, as_nobody); mask(args, bytes) -> bytes;
+    extra(sockbox, tmpdir) -> list of (label, diff or None)."""
+    sockbox = sockbox_binary()
+    if not os.access(sockbox, os.X_OK):
+        sys.exit("%s: no sockbox binary at %s (build it first)" % (name, sockbox))
+    if len(sys.argv) > 1 and sys.argv[1] == "--inside":
+        sys.exit(inside(name, sockbox, cases, extra))
+    if os.geteuid() != 0:
+        sys.exit("%s: needs root (unshare -n)" % name)
+    env = dict(os.environ, SOCKBOX_BIN=sockbox)
+    sys.exit(subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(script), "--inside"], env=env).returncode)
+
+
+def inside(name, sockbox, cases, extra):
+    tool, real, mask = cases["tool"], cases["real"], cases["mask"]
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    tmpdir = tempfile.mkdtemp(prefix="sockbox-live-")
+    os.chmod(tmpdir, 0o755)
+    ready = os.path.join(tmpdir, "ready")
+    scenario = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    try:
+        deadline = time.time() + 30
+        while not os.path.exists(ready):
+            if scenario.poll() is not None or time.time() > deadline:
+                print("%s: the scenario did not start" % name)
+                return 1
+            time.sleep(0.05)
+        passed, failed = 0, []
+        for args, as_nobody in cases["sets"]:
+            diff = compare(tool, real, sockbox, args, as_nobody, tmpdir, mask)
+            label = ("[nobody] " if as_nobody else "") + tool + " " + " ".join(args)
+            if diff is None:
+                passed += 1
+            else:
+                failed.append(label)
+                print("FAIL %s\n%s\n" % (label, diff))
+        for label, diff in (extra(sockbox, tmpdir) if extra else []):
+            if diff is None:
+                passed += 1
+            else:
+                failed.append(label)
+                print("FAIL %s\n%s\n" % (label, diff))
+        print("%s: %d passed, %d failed%s" % (name, passed, len(failed), (": " + ", ".join(failed)) if failed else ""))
+        return 1 if failed else 0
+    finally:
+        scenario.terminate()
+        scenario.wait()
+        shutil.rmtree(tmpdir, ignore_errors=True)
