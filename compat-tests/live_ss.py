@@ -44,6 +44,32 @@ OPTION_SETS = [
     ["-y"], ["--tcp=1"], ["--f"], ["--bogus"], ["-A"], ["-V"], ["-v"], ["-h"], ["--help"], ["-Z"], ["-z"],
 ]
 
+FILTER_FILE = "/tmp/sockbox-live-ss-filter"
+with open(FILTER_FILE, "w") as f:
+    f.write("# comment line\n0 lines starting with 0 are skipped too\n( sport = :8080\n  or dport = :8080 )\n")
+
+# The filter language: operators, nesting, families, services, errors.
+OPTION_SETS += [
+    ["-t", "sport", "=", ":22"], ["-t", "dport", "=", ":8080"], ["-t", "( sport = :22 or sport = :80 )"],
+    ["-ta", "sport", "gt", ":1000"], ["-ta", "sport", "le", ":1024", "and", "dport", "ge", ":1024"],
+    ["-t", "src", "127.0.0.1"], ["-ta", "dst", "127.0.0.1/8"], ["-ta", "src", "[::1]"], ["-ta", "src", "[::1]:631"],
+    ["-ta", "dst", "[::ffff:127.0.0.1]"], ["-a", "src", "inet6:[::1]"], ["-a", "dst", "inet:127.0.0.1"],
+    ["-a", "src", "unix:/tmp/*"], ["-x", "src", "/tmp/sockbox-scenario/*"], ["-xa", "src", "@abstract*"],
+    ["-xa", "src", "unix:*SOCK"], ["-ta", "not", "sport", "=", ":22"], ["-ta", "!", "dport", "=", ":80"],
+    ["-ta", "sport", "=", ":ssh"], ["-ta", "sport", "=", ":http-alt"], ["-ta", "dport", "neq", ":22"],
+    ["-ta", "sport", "!=", ":22"], ["-ta", "autobound"], ["-xa", "autobound"], ["-ta", "dev", "lo"],
+    ["-ua", "dev", "=", "1"], ["-ta", "fwmark", "0x0"], ["-ta", "fwmark", "=", "0/0"], ["-f", "netlink", "-a", "src", "rtnl"],
+    ["-0a", "src", "link:ip"], ["-a", "src", "link:*:lo"], ["-ta", "src", "[::]/0"], ["-ta", "src", "::/0"],
+    ["-ta", "src", "0.0.0.0/0"], ["-ta", "sport", "=", ":nosuchservice"], ["-ta", "(", "sport", "=", ":22"],
+    ["-ta", "sport"], ["-ta", "127.0.0.1"], ["-ta", "dev", "nosuchdev"], ["-ta", "fwmark", "zz"], ["-ta", ")"],
+    ["-ta", "( sport = :22 or sport = :80 ) and not dport = :1"], ["-ta", "sport = :22 or sport = :80 and dport = :1"],
+    ["-t", "state", "established", "( dport = :8080 or sport = :8080 )"], ["-t", "exclude", "time-wait", "sport", "=", ":8080"],
+    ["-ta", "-F", FILTER_FILE], ["-ta", "-F", "/nonexistent/filter"], ["-ta", "sport", "eq", ":3306", "||", "dport", "==", ":3306"],
+    ["-ta", "sport", "geq", ":9000", "&&", "sport", "leq", ":9300"], ["-ta", "sport", "lt", ":100", "&", "sport", "gt", ":20"],
+    ["-ta", "src", "localhost"], ["-ua", "dst", "127.0.0.1:5353"], ["-ua", "sport", "=", ":domain"],
+    ["-ta", "src", "127.0.0.1:ssh", "or", "src", "127.0.0.1:22"], ["-ta", "src", "*:8080"], ["-ta", "src", "127/8"],
+]
+
 UNPRIVILEGED_SETS = [["-tanp"], ["-xp"], ["-uap"], ["-a"]]
 
 SELF = re.compile(rb"^.*(?:tcpdiag:ss/\d+| 4:[1-9]\d*) .*\n", re.M)

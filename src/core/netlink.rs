@@ -201,22 +201,33 @@ pub fn request(kind: u16, flags: u16, body: &[u8]) -> Vec<u8> {
     r
 }
 
-/// `struct inet_diag_req_v2` for SOCK_DIAG_BY_FAMILY.
-pub fn inet_request(family: u8, protocol: u8, ext: u8, states: u32) -> Vec<u8> {
-    let mut body = [0u8; 56];
+/// `struct inet_diag_req_v2` for SOCK_DIAG_BY_FAMILY, with the filter
+/// bytecode (INET_DIAG_REQ_BYTECODE) when there is one.
+pub fn inet_request(family: u8, protocol: u8, ext: u8, states: u32, bytecode: Option<&[u8]>) -> Vec<u8> {
+    let mut body = vec![0u8; 56];
     body[0] = family;
     body[1] = protocol;
     body[2] = ext;
     body[4..8].copy_from_slice(&states.to_ne_bytes());
+    push_bytecode(&mut body, bytecode);
     request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, &body)
+}
+
+fn push_bytecode(body: &mut Vec<u8>, bytecode: Option<&[u8]>) {
+    if let Some(bc) = bytecode.filter(|b| !b.is_empty()) {
+        body.extend_from_slice(&((4 + bc.len()) as u16).to_ne_bytes());
+        body.extend_from_slice(&1u16.to_ne_bytes()); // INET_DIAG_REQ_BYTECODE
+        body.extend_from_slice(bc);
+    }
 }
 
 /// The old `struct inet_diag_req` (TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK), which
 /// ss falls back to when a SOCK_DIAG_BY_FAMILY request fails.
-pub fn old_inet_request(kind: u16, family: u8, states: u32) -> Vec<u8> {
-    let mut body = [0u8; 60];
+pub fn old_inet_request(kind: u16, family: u8, states: u32, bytecode: Option<&[u8]>) -> Vec<u8> {
+    let mut body = vec![0u8; 60];
     body[0] = family;
     body[52..56].copy_from_slice(&states.to_ne_bytes());
+    push_bytecode(&mut body, bytecode);
     request(kind, NLM_F_REQUEST | NLM_F_DUMP, &body)
 }
 

@@ -7,6 +7,7 @@
 //! → every cell into `columns::Columns` → one render at the end.
 
 mod columns;
+mod filter;
 mod options;
 mod users;
 
@@ -38,7 +39,6 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         ("-E", opts.events),
         ("-s", opts.summary),
         ("-D", opts.dump.is_some()),
-        ("-F", opts.filter_file.is_some()),
         ("-N", opts.netns.is_some()),
         ("-m", opts.mem),
         ("-i", opts.tcpinfo),
@@ -55,15 +55,53 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         }
     }
     let root = SysRoot::from_env();
+    // -F FILE ("-": stdin) is opened while the options are read.
+    let filter_text = match &opts.filter_file {
+        None => None,
+        Some(f) => {
+            use std::io::Read;
+            let mut text = Vec::new();
+            let res = if f.as_slice() == b"-" || f.first() == Some(&b'-') {
+                std::io::stdin().read_to_end(&mut text).map(|_| ())
+            } else {
+                std::fs::File::open(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(f))
+                    .and_then(|mut file| file.read_to_end(&mut text).map(|_| ()))
+            };
+            if let Err(e) = res {
+                let mut m = b"fopen filter file: ".to_vec();
+                m.extend_from_slice(&sys::strerror(e.raw_os_error().unwrap_or(0)));
+                m.push(b'\n');
+                let _ = err.write_all(&m);
+                return 255;
+            }
+            Some(text)
+        }
+    };
     let proc_root = proc_root(&root);
     let users = opts.processes.then(|| users::Users::scan(&proc_root));
     if let Err(code) = options::resolve(&mut opts, &mut err) {
         return code;
     }
-    if !opts.operands.is_empty() {
-        let _ = writeln!(err, "sockbox: ss: filter expressions are not implemented yet");
-        return 1;
+    let mut words = std::mem::take(&mut opts.operands);
+    if let Some(text) = &filter_text {
+        // Filter file lines follow the arguments; lines starting with '#'
+        // or '0' are skipped (6.1 reads both as comments).
+        for line in text.split_inclusive(|&b| b == b'\n') {
+            if line.len() >= 1023 {
+                let _ = err.write_all(b"Too long line in filter\n");
+                return 255;
+            }
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            if line.first().is_some_and(|&c| c == b'#' || c == b'0') {
+                continue;
+            }
+            words.push(line.to_vec());
+        }
     }
+    let expr = match filter::Parser::new(words, &mut opts.filter, &mut opts.preferred_family, &root, &mut err).parse() {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
     let screen = terminal_width();
     let mut ss = Ss {
         filter: opts.filter,
@@ -77,6 +115,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         root,
         proc_root,
         opts,
+        expr,
         cell: Vec::with_capacity(256),
         reader: LineReader::new(),
         nl_protos: None,
@@ -107,6 +146,8 @@ fn terminal_width() -> Option<usize> {
 
 struct Ss<W: Write, E: Write> {
     opts: Options,
+    /// The filter expression, if any.
+    expr: Option<filter::Node>,
     filter: Filter,
     cols: Columns,
     out: Out<W>,
@@ -230,6 +271,14 @@ impl<W: Write, E: Write> Ss<W, E> {
         // kernel and ss prints nothing for them (see COMPAT.md).
         self.cols.render(&mut self.out);
         self.out.flush();
+    }
+
+    /// run_ssfilter(): whether the expression keeps this row.
+    fn keep(&mut self, s: &filter::Sock<'_>) -> bool {
+        let Some(expr) = self.expr.take() else { return true };
+        let ok = expr.eval(s, &mut |p| p >= 0 && self.is_ephemeral(p as u32));
+        self.expr = Some(expr);
+        ok
     }
 
     fn cell_out(&mut self, s: &[u8]) {
@@ -433,6 +482,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// ss's retry through the old TCPDIAG interface when a request fails.
     fn inet_netlink(&mut self, proto: InetProto) -> Result<(), ()> {
         let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let bytecode = self.expr.as_ref().and_then(filter::compile);
         let mut family = if self.opts.preferred_family == af::INET6 {
             af::INET6
         } else {
@@ -448,9 +498,9 @@ impl<W: Write, E: Write> Ss<W, E> {
                 } else {
                     netlink::TCPDIAG_GETSOCK + 1
                 };
-                netlink::old_inet_request(kind, af::INET as u8, self.filter.states)
+                netlink::old_inet_request(kind, af::INET as u8, self.filter.states, bytecode.as_deref())
             } else {
-                netlink::inet_request(family as u8, proto.number(), 0, self.filter.states)
+                netlink::inet_request(family as u8, proto.number(), 0, self.filter.states, bytecode.as_deref())
             };
             let mut rows: Vec<Vec<u8>> = Vec::new();
             let res = sock.dump(&req, |m| {
@@ -508,6 +558,31 @@ impl<W: Write, E: Write> Ss<W, E> {
             kind = b;
         }
         let netid = proto_name(kind, proto);
+        if self.expr.is_some() {
+            let mark = d
+                .attr(inet_attr::MARK)
+                .filter(|m| m.len() >= 4)
+                .map_or(0, |m| netlink::u32_ne(m, 0));
+            let cgroup = d
+                .attr(inet_attr::CGROUP_ID)
+                .filter(|c| c.len() >= 8)
+                .map_or(0, |c| netlink::u64_ne(c, 0));
+            let s = filter::Sock {
+                family,
+                local: d.local.bytes,
+                remote: d.remote.bytes,
+                lport: d.local_port as i64,
+                rport: d.remote_port as i64,
+                iface: d.ifindex,
+                mark,
+                cgroup,
+                local_name: None,
+                remote_name: None,
+            };
+            if !self.keep(&s) {
+                return;
+            }
+        }
         let v6only = if d.family == libc::AF_INET6 as u8 {
             d.attr(inet_attr::SKV6ONLY).and_then(|v| v.first().copied())
         } else {
@@ -611,6 +686,23 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         let (local, lport) = proc_line::addr(p.local, v6);
         let (remote, rport) = proc_line::addr(p.remote, v6);
+        if self.expr.is_some() {
+            let s = filter::Sock {
+                family: if v6 { af::INET6 } else { af::INET },
+                local: local.bytes,
+                remote: remote.bytes,
+                lport: lport as i64,
+                rport: rport as i64,
+                iface: 0,
+                mark: 0,
+                cgroup: 0,
+                local_name: None,
+                remote_name: None,
+            };
+            if !self.keep(&s) {
+                return;
+            }
+        }
         let fields = proc_line::data_fields(p.data, proto == InetProto::Tcp);
         let netid: &'static [u8] = match proto {
             InetProto::Tcp => b"tcp",
@@ -726,6 +818,24 @@ impl<W: Write, E: Write> Ss<W, E> {
             .attr(unix_attr::PEER)
             .filter(|p| p.len() >= 4)
             .map_or(0, |p| netlink::u32_ne(p, 0));
+        if self.expr.is_some() {
+            let has_name = u.attr(unix_attr::NAME).is_some();
+            let s = filter::Sock {
+                family: af::UNIX,
+                local: [0; 16],
+                remote: [0; 16],
+                lport: u.inode as i64,
+                rport: peer as i64,
+                iface: 0,
+                mark: 0,
+                cgroup: 0,
+                local_name: has_name.then_some(&name[..]),
+                remote_name: None,
+            };
+            if !self.keep(&s) {
+                return;
+            }
+        }
         self.unix_row(t, u.state as u32, rq, wq, u.inode, &name, b"*", peer);
         let mut x = Vec::new();
         if self.opts.details > 0 {
@@ -816,6 +926,34 @@ impl<W: Write, E: Write> Ss<W, E> {
                 continue;
             }
             let (peer, rq, wq) = if newformat { (v.peer, v.rq, v.wq) } else { (0, 0, 0) };
+            if self.expr.is_some() {
+                // ss filters with the name and the peer's name as known so
+                // far (the peer must already be in the sorted list).
+                let peer_name: Option<Vec<u8>> = if peer != 0 {
+                    Some(match list.iter().find(|p| p.ino == peer) {
+                        Some(p) if !p.name.is_empty() => p.name.clone(),
+                        Some(_) => b"*".to_vec(),
+                        None => b"?".to_vec(),
+                    })
+                } else {
+                    None
+                };
+                let s = filter::Sock {
+                    family: af::UNIX,
+                    local: [0; 16],
+                    remote: [0; 16],
+                    lport: 0,
+                    rport: 0,
+                    iface: 0,
+                    mark: 0,
+                    cgroup: 0,
+                    local_name: (!v.name.is_empty()).then_some(v.name),
+                    remote_name: peer_name.as_deref().filter(|n| *n != b"*"),
+                };
+                if !self.keep(&s) {
+                    continue;
+                }
+            }
             let u = U {
                 t: v.sock_type,
                 st,
@@ -930,6 +1068,25 @@ impl<W: Write, E: Write> Ss<W, E> {
         sk: u64,
         cb: u64,
     ) {
+        if self.expr.is_some() {
+            let mut local = [0u8; 16];
+            local[..4].copy_from_slice(&(prot as u32).to_ne_bytes());
+            let s = filter::Sock {
+                family: af::NETLINK,
+                local,
+                remote: [0; 16],
+                lport: pid as i64,
+                rport: -1,
+                iface: 0,
+                mark: 0,
+                cgroup: 0,
+                local_name: None,
+                remote_name: None,
+            };
+            if !self.keep(&s) {
+                return;
+            }
+        }
         let row = Row {
             netid: b"nl",
             state: state::CLOSE,
@@ -1052,7 +1209,9 @@ impl<W: Write, E: Write> Ss<W, E> {
             let uid = find(5).filter(|u| u.len() >= 4).map_or(0, |u| netlink::u32_ne(u, 0));
             let cookie = ((netlink::u32_ne(p, 12) as u64) << 32) | netlink::u32_ne(p, 8) as u64;
             let prot = u16::from_ne_bytes([p[2], p[3]]) as u32;
-            self.packet_row(p[1] as u32, prot, iface, rq, uid, netlink::u32_ne(p, 4), cookie);
+            if !self.packet_row(p[1] as u32, prot, iface, rq, uid, netlink::u32_ne(p, 4), cookie) {
+                continue;
+            }
             if self.opts.details > 0 {
                 let nl = if self.opts.oneline { &b" "[..] } else { &b"\n\t"[..] };
                 let mut t = Vec::new();
@@ -1131,7 +1290,26 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     /// packet_stats_print().
     #[allow(clippy::too_many_arguments)]
-    fn packet_row(&mut self, t: u32, prot: u32, iface: i32, rq: i32, uid: u32, ino: u32, sk: u64) {
+    fn packet_row(&mut self, t: u32, prot: u32, iface: i32, rq: i32, uid: u32, ino: u32, sk: u64) -> bool {
+        if self.expr.is_some() {
+            let mut local = [0u8; 16];
+            local[..4].copy_from_slice(&prot.to_ne_bytes());
+            let s = filter::Sock {
+                family: af::PACKET,
+                local,
+                remote: [0; 16],
+                lport: iface as i64,
+                rport: 0,
+                iface: iface as u32,
+                mark: 0,
+                cgroup: 0,
+                local_name: None,
+                remote_name: None,
+            };
+            if !self.keep(&s) {
+                return false;
+            }
+        }
         let row = Row {
             netid: if t == 3 { b"p_raw" } else { b"p_dgr" },
             state: state::CLOSE,
@@ -1172,6 +1350,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             push_hex(&mut x, sk);
             self.cols.out(&x);
         }
+        true
     }
 
     /// nl_proto_n2a(): the netlink protocol's name (/etc/iproute2/nl_protos

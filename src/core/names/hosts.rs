@@ -14,6 +14,8 @@ pub enum Hosts {
     Files {
         /// (address bytes, is IPv6, canonical name), in file order.
         hosts: Vec<([u8; 16], bool, Vec<u8>)>,
+        /// (name or alias, index into `hosts`), in file order.
+        names: Vec<(Vec<u8>, usize)>,
         /// (network number, name), in file order.
         networks: Vec<(u32, Vec<u8>)>,
     },
@@ -25,17 +27,24 @@ impl Hosts {
             return Hosts::Libc;
         }
         let mut hosts = Vec::new();
+        let mut names = Vec::new();
         let mut networks = Vec::new();
         let mut reader = LineReader::new();
         let _ = reader.read(&root.path("/etc/hosts"), |line| {
             let mut f = fields(line);
             if let (Some(addr), Some(name)) = (f.next(), f.next()) {
-                if let Some(a) = parse_v4(addr) {
+                let entry = if let Some(a) = parse_v4(addr) {
                     let mut b = [0u8; 16];
                     b[..4].copy_from_slice(&a);
-                    hosts.push((b, false, name.to_vec()));
+                    (b, false)
                 } else if let Some(b) = parse_v6(addr) {
-                    hosts.push((b, true, name.to_vec()));
+                    (b, true)
+                } else {
+                    return;
+                };
+                hosts.push((entry.0, entry.1, name.to_vec()));
+                for n in std::iter::once(name).chain(f) {
+                    names.push((n.to_vec(), hosts.len() - 1));
                 }
             }
         });
@@ -47,7 +56,41 @@ impl Hosts {
                 networks.push((n, name.to_vec()));
             }
         });
-        Hosts::Files { hosts, networks }
+        Hosts::Files { hosts, names, networks }
+    }
+
+    /// `gethostbyname2(name, family)`: every address of `name` (IPv4 as the
+    /// first 4 bytes), or none.
+    pub fn by_name(&self, name: &[u8], v6: bool) -> Vec<[u8; 16]> {
+        match self {
+            Hosts::Libc => {
+                let Ok(c) = std::ffi::CString::new(name) else {
+                    return Vec::new();
+                };
+                let family = if v6 { libc::AF_INET6 } else { libc::AF_INET };
+                let mut out = Vec::new();
+                unsafe {
+                    let h = gethostbyname2(c.as_ptr(), family);
+                    if h.is_null() || (*h).h_addr_list.is_null() {
+                        return out;
+                    }
+                    let len = if v6 { 16 } else { 4 };
+                    let mut p = (*h).h_addr_list;
+                    while !(*p).is_null() {
+                        let mut b = [0u8; 16];
+                        std::ptr::copy_nonoverlapping((*p).cast::<u8>(), b.as_mut_ptr(), len);
+                        out.push(b);
+                        p = p.add(1);
+                    }
+                }
+                out
+            }
+            Hosts::Files { hosts, names, .. } => names
+                .iter()
+                .filter(|(n, i)| n.as_slice() == name && hosts[*i].1 == v6)
+                .map(|(_, i)| hosts[*i].0)
+                .collect(),
+        }
     }
 
     /// `gethostbyaddr(addr, 4, AF_INET)->h_name`.
@@ -167,6 +210,7 @@ struct NetEnt {
 unsafe extern "C" {
     fn gethostbyaddr(addr: *const libc::c_void, len: libc::socklen_t, family: libc::c_int) -> *const HostEnt;
     fn getnetbyaddr(net: u32, family: libc::c_int) -> *const NetEnt;
+    fn gethostbyname2(name: *const libc::c_char, family: libc::c_int) -> *const HostEnt;
 }
 
 /// `inet_pton(AF_INET)`: exactly four decimal parts of 0..=255, no leading zeros.

@@ -13,7 +13,7 @@ use crate::core::root::SysRoot;
 use std::collections::HashMap;
 
 /// The service tables net-tools keys by protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ServiceProto {
     Tcp,
     Udp,
@@ -35,6 +35,8 @@ pub struct Services {
     raw_first: Spans,
     /// First /etc/protocols line per number (getprotobynumber).
     protocols_first: Spans,
+    /// (name or alias, proto) → port of the first line (getservbyname).
+    by_name: HashMap<(Vec<u8>, ServiceProto), u16>,
 }
 
 /// Service names longer than this are cut (net-tools copies into 64 bytes).
@@ -72,6 +74,7 @@ impl Services {
         let (Some(name), Some(pp)) = (f.next(), f.next()) else {
             return;
         };
+        let aliases = f;
         let Some(slash) = memchr::memchr(b'/', pp) else {
             return;
         };
@@ -92,6 +95,9 @@ impl Services {
             ServiceProto::Raw => &mut self.raw_first,
         };
         first.entry(port as u16).or_insert(span);
+        for n in std::iter::once(name).chain(aliases) {
+            self.by_name.entry((n.to_vec(), proto)).or_insert(port as u16);
+        }
     }
 
     /// `name number [aliases…]`: the protocol number acts as a raw "port".
@@ -121,6 +127,11 @@ impl Services {
             ServiceProto::Raw => &self.raw_first,
         };
         table.get(&port).map(|&(a, b)| &self.names[a as usize..b as usize])
+    }
+
+    /// getservbyname(name, proto): the port of the first line naming it.
+    pub fn port_by_name(&self, proto: ServiceProto, name: &[u8]) -> Option<u16> {
+        self.by_name.get(&(name.to_vec(), proto)).copied()
     }
 
     /// getprotobynumber(n): the first /etc/protocols line.
@@ -169,6 +180,9 @@ mod tests {
         assert_eq!(s.first_name(ServiceProto::Tcp, 80), Some(&b"http"[..]));
         assert_eq!(s.protocol(58), Some(&b"ipv6-icmp"[..]));
         assert_eq!(s.protocol(2), None);
+        assert_eq!(s.port_by_name(ServiceProto::Tcp, b"www"), Some(80));
+        assert_eq!(s.port_by_name(ServiceProto::Tcp, b"first"), Some(45678));
+        assert_eq!(s.port_by_name(ServiceProto::Udp, b"www"), None);
         assert_eq!(s.name(ServiceProto::Udp, 22), None);
         assert_eq!(s.name(ServiceProto::Udp, 67), Some(&b"bootps"[..]));
         assert_eq!(s.name(ServiceProto::Raw, 1), Some(&b"icmp"[..]));
