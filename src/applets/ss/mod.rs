@@ -9,6 +9,7 @@
 mod columns;
 mod filter;
 mod options;
+mod summary;
 mod users;
 
 use crate::core::model::IpAddr;
@@ -37,7 +38,6 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     for (what, set) in [
         ("-K", opts.kill),
         ("-E", opts.events),
-        ("-s", opts.summary),
         ("-D", opts.dump.is_some()),
         ("-N", opts.netns.is_some()),
         ("-m", opts.mem),
@@ -79,6 +79,12 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     };
     let proc_root = proc_root(&root);
     let users = opts.processes.then(|| users::Users::scan(&proc_root));
+    if opts.summary {
+        summary::print(&proc_root, &mut stdout.lock(), &mut err);
+        if opts.default_tables && opts.operands.is_empty() {
+            return 0;
+        }
+    }
     if let Err(code) = options::resolve(&mut opts, &mut err) {
         return code;
     }
