@@ -115,16 +115,19 @@ impl DiagSocket {
             return Err(io::Error::last_os_error());
         }
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        let size: libc::c_int = RECV_BUF as libc::c_int;
-        // A large socket buffer keeps the kernel from dropping a fast dump.
-        unsafe {
-            libc::setsockopt(
-                fd.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_RCVBUF,
-                (&size as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
+        // The buffer sizes iproute2's rtnl_open() sets (a large receive
+        // buffer keeps a fast dump from being dropped); ss shows its own
+        // socket, so they are visible.
+        for (opt, size) in [(libc::SO_SNDBUF, 32768), (libc::SO_RCVBUF, RECV_BUF as libc::c_int)] {
+            unsafe {
+                libc::setsockopt(
+                    fd.as_raw_fd(),
+                    libc::SOL_SOCKET,
+                    opt,
+                    (&size as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                );
+            }
         }
         Ok(DiagSocket {
             fd,
@@ -242,11 +245,17 @@ pub fn unix_request(states: u32, show: u32) -> Vec<u8> {
 
 /// INET_DIAG attribute types.
 pub mod inet_attr {
+    pub const MEMINFO: u16 = 1;
+    pub const TOS: u16 = 5;
+    pub const TCLASS: u16 = 6;
+    pub const SKMEMINFO: u16 = 7;
     pub const SHUTDOWN: u16 = 8;
     pub const PROTOCOL: u16 = 10;
     pub const SKV6ONLY: u16 = 11;
     pub const MARK: u16 = 15;
+    pub const CLASS_ID: u16 = 17;
     pub const CGROUP_ID: u16 = 21;
+    pub const SOCKOPT: u16 = 22;
 }
 
 /// UNIX_DIAG attribute types and `udiag_show` bits.
@@ -256,6 +265,7 @@ pub mod unix_attr {
     pub const PEER: u16 = 2;
     pub const ICONS: u16 = 3;
     pub const RQLEN: u16 = 4;
+    pub const MEMINFO: u16 = 5;
     pub const SHUTDOWN: u16 = 6;
 
     pub const SHOW_NAME: u32 = 1;
@@ -263,6 +273,7 @@ pub mod unix_attr {
     pub const SHOW_PEER: u32 = 4;
     pub const SHOW_ICONS: u32 = 8;
     pub const SHOW_RQLEN: u32 = 16;
+    pub const SHOW_MEMINFO: u32 = 32;
 }
 
 /// `struct inet_diag_msg`, decoded; `attrs` holds the rtattrs after it.

@@ -40,13 +40,9 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         ("-E", opts.events),
         ("-D", opts.dump.is_some()),
         ("-N", opts.netns.is_some()),
-        ("-m", opts.mem),
         ("-i", opts.tcpinfo),
         ("-b", opts.bpf),
         ("-T", opts.threads),
-        ("--tos", opts.tos),
-        ("--cgroup", opts.cgroup),
-        ("--inet-sockopt", opts.inet_sockopt),
         ("--tipcinfo", opts.tipcinfo),
     ] {
         if set {
@@ -506,7 +502,13 @@ impl<W: Write, E: Write> Ss<W, E> {
                 };
                 netlink::old_inet_request(kind, af::INET as u8, self.filter.states, bytecode.as_deref())
             } else {
-                netlink::inet_request(family as u8, proto.number(), 0, self.filter.states, bytecode.as_deref())
+                netlink::inet_request(
+                    family as u8,
+                    proto.number(),
+                    self.ext(),
+                    self.filter.states,
+                    bytecode.as_deref(),
+                )
             };
             let mut rows: Vec<Vec<u8>> = Vec::new();
             let res = sock.dump(&req, |m| {
@@ -537,6 +539,18 @@ impl<W: Write, E: Write> Ss<W, E> {
             }
             return Ok(());
         }
+    }
+
+    /// idiag_ext: which extra attributes to ask the kernel for.
+    fn ext(&self) -> u8 {
+        let mut e = 0u8;
+        if self.opts.mem {
+            e |= 1 << (inet_attr::MEMINFO - 1) | 1 << (inet_attr::SKMEMINFO - 1);
+        }
+        if self.opts.tos {
+            e |= 1 << (inet_attr::TOS - 1) | 1 << (inet_attr::TCLASS - 1);
+        }
+        e
     }
 
     /// rtnl_dump_error(): sock_diag's ENOENT/EOPNOTSUPP are silent.
@@ -645,6 +659,60 @@ impl<W: Write, E: Write> Ss<W, E> {
             if let Some(&mask) = d.attr(inet_attr::SHUTDOWN).and_then(|m| m.first()) {
                 shutdown_text(&mut t, mask);
             }
+        }
+        if self.opts.tos {
+            if let Some(&v) = d.attr(inet_attr::TOS).and_then(|v| v.first()) {
+                t.extend_from_slice(b" tos:");
+                push_c_hex(&mut t, v as u64);
+            }
+            if let Some(&v) = d.attr(inet_attr::TCLASS).and_then(|v| v.first()) {
+                t.extend_from_slice(b" tclass:");
+                push_c_hex(&mut t, v as u64);
+            }
+            if let Some(v) = d.attr(inet_attr::CLASS_ID).filter(|v| v.len() >= 4) {
+                t.extend_from_slice(b" class_id:");
+                push_c_hex(&mut t, netlink::u32_ne(v, 0) as u64);
+            }
+        }
+        if self.opts.cgroup {
+            if let Some(c) = d.attr(inet_attr::CGROUP_ID).filter(|c| c.len() >= 8) {
+                t.extend_from_slice(b" cgroup:");
+                t.extend_from_slice(&self.cgroup_path(netlink::u64_ne(c, 0)));
+            }
+        }
+        if self.opts.inet_sockopt {
+            if let Some(o) = d.attr(inet_attr::SOCKOPT).filter(|o| o.len() >= 2) {
+                t.extend_from_slice(if self.opts.oneline {
+                    b" inet-sockopt: ("
+                } else {
+                    b"\n\tinet-sockopt: ("
+                });
+                let bits = o[0] as u16 | (o[1] as u16) << 8;
+                for (bit, name) in [
+                    (0, &b" recverr"[..]),
+                    (1, b" is_icsk"),
+                    (2, b" freebind"),
+                    (3, b" hdrincl"),
+                    (4, b" mc_loop"),
+                    (5, b" transparent"),
+                    (6, b" mc_all"),
+                    (7, b" nodefrag"),
+                    (8, b" bind_addr_no_port"),
+                    (9, b" recverr_rfc4884"),
+                    (10, b" defer_connect"),
+                ] {
+                    if bits & (1 << bit) != 0 {
+                        t.extend_from_slice(name);
+                    }
+                }
+                t.push(b')');
+            }
+        }
+        if self.opts.mem {
+            if !self.opts.oneline {
+                t.extend_from_slice(b"\n\t");
+            }
+            skmeminfo(&mut t, d.attr(inet_attr::SKMEMINFO), d.attr(inet_attr::MEMINFO));
         }
         self.cols.out(&t);
     }
@@ -779,6 +847,9 @@ impl<W: Write, E: Write> Ss<W, E> {
     fn unix_netlink(&mut self) -> Result<(), ()> {
         let mut sock = DiagSocket::open().map_err(|_| ())?;
         let mut show = unix_attr::SHOW_NAME | unix_attr::SHOW_PEER | unix_attr::SHOW_RQLEN;
+        if self.opts.mem {
+            show |= unix_attr::SHOW_MEMINFO;
+        }
         if self.opts.details > 0 {
             show |= unix_attr::SHOW_VFS | unix_attr::SHOW_ICONS;
         }
@@ -844,6 +915,9 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         self.unix_row(t, u.state as u32, rq, wq, u.inode, &name, b"*", peer);
         let mut x = Vec::new();
+        if self.opts.mem {
+            skmeminfo(&mut x, u.attr(unix_attr::MEMINFO), None);
+        }
         if self.opts.details > 0 {
             if let Some(&mask) = u.attr(unix_attr::SHUTDOWN).and_then(|m| m.first()) {
                 shutdown_text(&mut x, mask);
@@ -1013,7 +1087,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             let rq = proc_line::dec_i64(w.next()) as i32;
             let wq = proc_line::dec_i64(w.next()) as i32;
             let cb = proc_line::hex_u64(w.next());
-            self.netlink_row(prot, pid, groups as u64, 0, 0, 0, rq, wq, sk, cb);
+            let _ = self.netlink_row(prot, pid, groups as u64, 0, 0, 0, rq, wq, sk, cb);
         }
     }
 
@@ -1043,7 +1117,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             let (rq, wq) = find(0)
                 .filter(|m| m.len() >= 12)
                 .map_or((0, 0), |m| (netlink::u32_ne(m, 0) as i32, netlink::u32_ne(m, 8) as i32));
-            self.netlink_row(
+            let kept = self.netlink_row(
                 p[2] as i32,
                 netlink::u32_ne(p, 4) as i32,
                 groups,
@@ -1055,6 +1129,11 @@ impl<W: Write, E: Write> Ss<W, E> {
                 0,
                 0,
             );
+            if kept && self.opts.mem {
+                let mut t = b"\t".to_vec();
+                skmeminfo(&mut t, find(0), None);
+                self.cols.out(&t);
+            }
         }
         res.map_err(|e| self.report(e))
     }
@@ -1073,7 +1152,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         wq: i32,
         sk: u64,
         cb: u64,
-    ) {
+    ) -> bool {
         if self.expr.is_some() {
             let mut local = [0u8; 16];
             local[..4].copy_from_slice(&(prot as u32).to_ne_bytes());
@@ -1090,7 +1169,7 @@ impl<W: Write, E: Write> Ss<W, E> {
                 remote_name: None,
             };
             if !self.keep(&s) {
-                return;
+                return false;
             }
         }
         let row = Row {
@@ -1146,6 +1225,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             t.extend_from_slice(format!(" groups=0x{:08x}", groups as u32).as_bytes());
             self.cols.out(&t);
         }
+        true
     }
 
     fn packet_show(&mut self) {
@@ -1288,6 +1368,11 @@ impl<W: Write, E: Write> Ss<W, E> {
                     }
                     t.push(b')');
                 }
+                self.cols.out(&t);
+            }
+            if self.opts.mem {
+                let mut t = Vec::new();
+                skmeminfo(&mut t, Some(mem), None);
                 self.cols.out(&t);
             }
         }
@@ -1543,6 +1628,54 @@ fn ms_timer(t: &mut Vec<u8>, timeout: u32) {
         t.push(b'0' + (msecs / 10 % 10) as u8);
         t.push(b'0' + (msecs % 10) as u8);
         t.extend_from_slice(b"ms");
+    }
+}
+
+/// print_skmeminfo(): ` skmem:(…)`, or the older ` mem:(…)`.
+fn skmeminfo(t: &mut Vec<u8>, skmem: Option<&[u8]>, mem: Option<&[u8]>) {
+    let Some(m) = skmem else {
+        if let Some(m) = mem.filter(|m| m.len() >= 16) {
+            let v = |i: usize| netlink::u32_ne(m, i * 4);
+            t.extend_from_slice(format!(" mem:(r{},w{},f{},t{})", v(0), v(1), v(2), v(3)).as_bytes());
+        }
+        return;
+    };
+    let v = |i: usize| {
+        if m.len() >= (i + 1) * 4 {
+            netlink::u32_ne(m, i * 4)
+        } else {
+            0
+        }
+    };
+    t.extend_from_slice(
+        format!(
+            " skmem:(r{},rb{},t{},tb{},f{},w{},o{}",
+            v(0),
+            v(1),
+            v(2),
+            v(3),
+            v(4),
+            v(5),
+            v(6)
+        )
+        .as_bytes(),
+    );
+    if m.len() >= 8 * 4 {
+        t.extend_from_slice(format!(",bl{}", v(7)).as_bytes());
+    }
+    if m.len() >= 9 * 4 {
+        t.extend_from_slice(format!(",d{}", v(8)).as_bytes());
+    }
+    t.push(b')');
+}
+
+/// `%#x`: `0`, or `0x…`.
+fn push_c_hex(t: &mut Vec<u8>, v: u64) {
+    if v == 0 {
+        t.push(b'0');
+    } else {
+        t.extend_from_slice(b"0x");
+        push_hex(t, v);
     }
 }
 
