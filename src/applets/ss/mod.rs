@@ -674,39 +674,39 @@ impl<W: Write, E: Write> Ss<W, E> {
                 push_c_hex(&mut t, netlink::u32_ne(v, 0) as u64);
             }
         }
-        if self.opts.cgroup {
-            if let Some(c) = d.attr(inet_attr::CGROUP_ID).filter(|c| c.len() >= 8) {
-                t.extend_from_slice(b" cgroup:");
-                t.extend_from_slice(&self.cgroup_path(netlink::u64_ne(c, 0)));
-            }
+        if self.opts.cgroup
+            && let Some(c) = d.attr(inet_attr::CGROUP_ID).filter(|c| c.len() >= 8)
+        {
+            t.extend_from_slice(b" cgroup:");
+            t.extend_from_slice(&self.cgroup_path(netlink::u64_ne(c, 0)));
         }
-        if self.opts.inet_sockopt {
-            if let Some(o) = d.attr(inet_attr::SOCKOPT).filter(|o| o.len() >= 2) {
-                t.extend_from_slice(if self.opts.oneline {
-                    b" inet-sockopt: ("
-                } else {
-                    b"\n\tinet-sockopt: ("
-                });
-                let bits = o[0] as u16 | (o[1] as u16) << 8;
-                for (bit, name) in [
-                    (0, &b" recverr"[..]),
-                    (1, b" is_icsk"),
-                    (2, b" freebind"),
-                    (3, b" hdrincl"),
-                    (4, b" mc_loop"),
-                    (5, b" transparent"),
-                    (6, b" mc_all"),
-                    (7, b" nodefrag"),
-                    (8, b" bind_addr_no_port"),
-                    (9, b" recverr_rfc4884"),
-                    (10, b" defer_connect"),
-                ] {
-                    if bits & (1 << bit) != 0 {
-                        t.extend_from_slice(name);
-                    }
+        if self.opts.inet_sockopt
+            && let Some(o) = d.attr(inet_attr::SOCKOPT).filter(|o| o.len() >= 2)
+        {
+            t.extend_from_slice(if self.opts.oneline {
+                b" inet-sockopt: ("
+            } else {
+                b"\n\tinet-sockopt: ("
+            });
+            let bits = o[0] as u16 | (o[1] as u16) << 8;
+            for (bit, name) in [
+                (0, &b" recverr"[..]),
+                (1, b" is_icsk"),
+                (2, b" freebind"),
+                (3, b" hdrincl"),
+                (4, b" mc_loop"),
+                (5, b" transparent"),
+                (6, b" mc_all"),
+                (7, b" nodefrag"),
+                (8, b" bind_addr_no_port"),
+                (9, b" recverr_rfc4884"),
+                (10, b" defer_connect"),
+            ] {
+                if bits & (1 << bit) != 0 {
+                    t.extend_from_slice(name);
                 }
-                t.push(b')');
             }
+            t.push(b')');
         }
         if self.opts.mem {
             if !self.opts.oneline {
