@@ -12,7 +12,7 @@ sockbox back to back; stdout, stderr and exit status must be identical
 
 - the row of the tool's own sock_diag socket (`tcpdiag:ss/PID`, or `4:PID`
   with -n): each tool lists itself, with its own pid;
-- for sets showing timers (-o, -e), the running timers' values and the
+- for sets showing timers (-o, -e, -b), the running timers' values and the
   trailing blanks their width leaves: time moves between two runs;
 - for -s, the `Total:` count (/proc/net/sockstat's "sockets used"): every
   sock_diag socket a run opens is still counted, for a while, by the next.
@@ -46,6 +46,8 @@ OPTION_SETS = [
     ["-tm"], ["-um"], ["-xm"], ["-0m"], ["-f", "netlink", "-m"], ["-tmO"], ["-am"], ["-tame"], ["-t", "--tos"],
     ["-ta", "--tos", "-e"], ["-t", "--cgroup"], ["-ta", "--inet-sockopt"], ["-ta", "--inet-sockopt", "-O"],
     ["-ua", "--inet-sockopt"], ["--memory", "-x"],
+    ["-tlT"], ["-xaT"], ["-0b"], ["-0bO"], ["-0be"], ["-tab"], ["--bpf", "-a"], ["--threads", "-u"],
+    ["-N", "nosuchns", "-t"],
     ["-s"], ["-s", "-t"], ["-s", "state", "listening"], ["--summary", "-a"], ["-s", "state", "bogus"],
     ["-y"], ["--tcp=1"], ["--f"], ["--bogus"], ["-A"], ["-V"], ["-v"], ["-h"], ["--help"], ["-Z"], ["-z"],
 ]
@@ -91,9 +93,34 @@ def mask(args, data):
     if "-s" in args or "--summary" in args:
         data = TOTAL.sub(b"Total: X", data)
     flags = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
-    if "o" in flags or "e" in flags or "--options" in args or "--extended" in args:
+    if any(c in flags for c in "oeb") or {"--options", "--extended", "--bpf"} & set(args):
         data = TRAILING.sub(b"", TIMER.sub(rb"\1X,", data))
     return data
+
+
+def named_netns(sockbox, tmpdir):
+    """-N NAME: a listener that exists only in another named namespace."""
+    import subprocess
+    import time
+    name = "sockbox-live-ss"
+    subprocess.run(["ip", "netns", "add", name], check=True)
+    try:
+        holder = subprocess.Popen(["ip", "netns", "exec", name, sys.executable, "-c",
+                                   "import socket,time,subprocess\n"
+                                   "subprocess.run(['ip','link','set','lo','up'])\n"
+                                   "s=socket.socket(); s.bind(('127.0.0.1', 4444)); s.listen()\n"
+                                   "print('ready', flush=True); time.sleep(30)"],
+                                  stdout=subprocess.PIPE)
+        holder.stdout.readline()
+        results = []
+        for args in (["-N", name, "-tln"], ["-tlnp", "-N", name], ["--net=" + name, "-a"]):
+            results.append(("ss " + " ".join(args), difftest.compare("ss", "/usr/bin/ss", sockbox, args, False, tmpdir, mask)))
+        holder.kill()
+        holder.wait()
+        time.sleep(0.1)
+        return results
+    finally:
+        subprocess.run(["ip", "netns", "del", name])
 
 
 CASES = {
@@ -104,4 +131,4 @@ CASES = {
 }
 
 if __name__ == "__main__":
-    difftest.main("live_ss", __file__, CASES)
+    difftest.main("live_ss", __file__, CASES, named_netns)

@@ -186,7 +186,12 @@ def role_unixd():
     a.connect(os.path.join(UNIX_DIR, "dgram.sock"))
     a.send(b"queued")
     # Packet sockets: all protocols, and IPv4 bound to lo.
-    keep(socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003)))
+    raw_packet = keep(socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003)))
+    # A classic BPF filter (ss -b shows it): load the ethertype, accept all.
+    import struct
+    insns = b"".join(struct.pack("HBBI", *i) for i in [(0x28, 0, 0, 12), (0x06, 0, 0, 0xFFFFFFFF)])
+    buf = ctypes.create_string_buffer(insns)
+    raw_packet.setsockopt(socket.SOL_SOCKET, 26, struct.pack("HL", 2, ctypes.addressof(buf)))  # SO_ATTACH_FILTER
     p = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
     p.bind(("lo", 0))
     keep(p)

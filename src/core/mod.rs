@@ -6,6 +6,7 @@ pub mod getopt;
 pub mod model;
 pub mod names;
 pub mod netlink;
+pub mod netns;
 pub mod out;
 pub mod owners;
 pub mod proc_net;

@@ -71,46 +71,22 @@ impl Owners {
             pids.sort_unstable();
         }
         let mut fd_nums: Vec<u32> = Vec::new();
-        let mut link = [0u8; 64];
         for pid in pids {
             path.clear();
             path.extend_from_slice(base);
             path.push(b'/');
             push_decimal(&mut path, pid as u64);
             path.extend_from_slice(b"/fd");
-            let dir = match std::fs::read_dir(OsStr::from_bytes(&path)) {
-                Ok(d) => d,
+            let first_fd = o.fds.len() as u32;
+            match read_socket_fds(&mut path, sort, &mut fd_nums, &mut o.fds) {
+                Ok(()) => {}
                 Err(e) => {
                     if e.kind() == io::ErrorKind::PermissionDenied {
                         o.denied = true;
                     }
                     continue;
                 }
-            };
-            fd_nums.clear();
-            fd_nums.extend(
-                dir.filter_map(|e| e.ok())
-                    .filter_map(|e| parse_decimal(e.file_name().as_bytes())),
-            );
-            if sort {
-                fd_nums.sort_unstable();
             }
-            let first_fd = o.fds.len() as u32;
-            path.push(b'/');
-            let base = path.len();
-            for &fd in &fd_nums {
-                path.truncate(base);
-                push_decimal(&mut path, fd as u64);
-                path.push(0);
-                let n = unsafe { libc::readlink(path.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
-                if n <= 0 {
-                    continue;
-                }
-                if let Some(inode) = socket_inode(&link[..n as usize]) {
-                    o.fds.push(SocketFd { fd, inode });
-                }
-            }
-            path.truncate(base);
             let end_fd = o.fds.len() as u32;
             if end_fd > first_fd {
                 o.procs.push(OwnerProc { pid, first_fd, end_fd });
@@ -118,6 +94,41 @@ impl Owners {
         }
         o
     }
+}
+
+/// Appends the socket fds of the fd folder at `path` (a /proc/ID/fd; the
+/// buffer is reused and left changed) to `out`, in fd order.
+pub fn read_socket_fds(
+    path: &mut Vec<u8>,
+    sort: bool,
+    fd_nums: &mut Vec<u32>,
+    out: &mut Vec<SocketFd>,
+) -> io::Result<()> {
+    let dir = std::fs::read_dir(OsStr::from_bytes(path))?;
+    fd_nums.clear();
+    fd_nums.extend(
+        dir.filter_map(|e| e.ok())
+            .filter_map(|e| parse_decimal(e.file_name().as_bytes())),
+    );
+    if sort {
+        fd_nums.sort_unstable();
+    }
+    let mut link = [0u8; 64];
+    path.push(b'/');
+    let base = path.len();
+    for &fd in fd_nums.iter() {
+        path.truncate(base);
+        push_decimal(path, fd as u64);
+        path.push(0);
+        let n = unsafe { libc::readlink(path.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
+        if n <= 0 {
+            continue;
+        }
+        if let Some(inode) = socket_inode(&link[..n as usize]) {
+            out.push(SocketFd { fd, inode });
+        }
+    }
+    Ok(())
 }
 
 /// `socket:[N]` or `[0000]:N` → N.

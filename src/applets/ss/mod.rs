@@ -39,16 +39,18 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         ("-K", opts.kill),
         ("-E", opts.events),
         ("-D", opts.dump.is_some()),
-        ("-N", opts.netns.is_some()),
         ("-i", opts.tcpinfo),
-        ("-b", opts.bpf),
-        ("-T", opts.threads),
         ("--tipcinfo", opts.tipcinfo),
     ] {
         if set {
             let _ = writeln!(err, "sockbox: ss {what}: not implemented yet");
             return 1;
         }
+    }
+    if let Some(name) = &opts.netns
+        && !crate::core::netns::switch(name, &mut err)
+    {
+        return 1;
     }
     let root = SysRoot::from_env();
     // -F FILE ("-": stdin) is opened while the options are read.
@@ -74,7 +76,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         }
     };
     let proc_root = proc_root(&root);
-    let users = opts.processes.then(|| users::Users::scan(&proc_root));
+    let users = (opts.processes || opts.threads).then(|| users::Users::scan(&proc_root, opts.threads));
     if opts.summary {
         summary::print(&proc_root, &mut stdout.lock(), &mut err);
         if opts.default_tables && opts.operands.is_empty() {
@@ -1266,7 +1268,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         let mut sock = DiagSocket::open().map_err(|_| ())?;
         let mut body = [0u8; 20];
         body[0] = libc::AF_PACKET as u8;
-        body[8..12].copy_from_slice(&31u32.to_ne_bytes()); // info, meminfo, filter, rings, fanout
+        body[8..12].copy_from_slice(&0x3du32.to_ne_bytes()); // info, rings, fanout, meminfo, filter
         let req = netlink::request(
             netlink::SOCK_DIAG_BY_FAMILY,
             netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
@@ -1367,6 +1369,26 @@ impl<W: Write, E: Write> Ss<W, E> {
                         }
                     }
                     t.push(b')');
+                }
+                self.cols.out(&t);
+            }
+            if self.opts.bpf
+                && let Some(f) = find(7)
+            {
+                let n = f.len() / 8;
+                let mut t = Vec::new();
+                t.extend_from_slice(if self.opts.oneline {
+                    b" bpf filter ("
+                } else {
+                    b"\n\tbpf filter ("
+                });
+                push_signed(&mut t, n as i64);
+                t.extend_from_slice(b"): ");
+                for insn in f.chunks_exact(8) {
+                    let code = u16::from_ne_bytes([insn[0], insn[1]]);
+                    t.extend_from_slice(
+                        format!(" 0x{:02x} {} {} {},", code, insn[2], insn[3], netlink::u32_ne(insn, 4)).as_bytes(),
+                    );
                 }
                 self.cols.out(&t);
             }

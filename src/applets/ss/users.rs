@@ -2,30 +2,76 @@
 //! lists them. One /proc scan (core::owners), one hash map from inode to
 //! its holders: linear, where ss itself chains 256 buckets.
 
-use crate::core::owners::{BuildInodeHasher, Owners, push_decimal};
+use crate::core::owners::{BuildInodeHasher, Owners, parse_decimal, push_decimal, read_socket_fds};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 
+/// (comm index, pid, tid, fd)
+type Holder = (u32, u32, u32, u32);
+
 pub struct Users {
-    /// comm of each process, as ss reads it from /proc/PID/stat.
+    /// comm of each task, as ss reads it from /proc/ID/stat.
     comms: Vec<Vec<u8>>,
-    /// inode → (process index, pid, fd), in discovery order.
-    by_inode: HashMap<u64, Vec<(u32, u32, u32)>, BuildInodeHasher>,
+    /// inode → its holders, in discovery order.
+    by_inode: HashMap<u64, Vec<Holder>, BuildInodeHasher>,
+    /// -T: print `tid=`.
+    threads: bool,
 }
 
 impl Users {
-    pub fn scan(proc_root: &std::path::Path) -> Users {
+    /// user_ent_hash_build(): every process's socket fds and, with -T,
+    /// every thread's (each thread lists the process's shared fds again).
+    pub fn scan(proc_root: &std::path::Path, threads: bool) -> Users {
         let owners = Owners::scan_dir(proc_root);
-        let mut comms = Vec::with_capacity(owners.procs.len());
-        let mut by_inode: HashMap<u64, Vec<(u32, u32, u32)>, BuildInodeHasher> = HashMap::default();
+        let mut users = Users {
+            comms: Vec::with_capacity(owners.procs.len()),
+            by_inode: HashMap::default(),
+            threads,
+        };
         let mut path = Vec::new();
-        for (i, p) in owners.procs.iter().enumerate() {
-            comms.push(read_comm(proc_root, p.pid, &mut path));
+        let mut fd_nums = Vec::new();
+        let mut fds = Vec::new();
+        let sort = proc_root.as_os_str().as_bytes() != b"/proc";
+        for p in &owners.procs {
+            let comm = users.comms.len() as u32;
+            users.comms.push(read_comm(proc_root, p.pid, &mut path));
             for s in &owners.fds[p.first_fd as usize..p.end_fd as usize] {
-                by_inode.entry(s.inode).or_default().push((i as u32, p.pid, s.fd));
+                users
+                    .by_inode
+                    .entry(s.inode)
+                    .or_default()
+                    .push((comm, p.pid, p.pid, s.fd));
+            }
+            if !threads {
+                continue;
+            }
+            for tid in tasks(proc_root, p.pid, sort) {
+                if tid == p.pid {
+                    continue;
+                }
+                path.clear();
+                path.extend_from_slice(proc_root.as_os_str().as_bytes());
+                if !path.ends_with(b"/") {
+                    path.push(b'/');
+                }
+                push_decimal(&mut path, tid as u64);
+                path.extend_from_slice(b"/fd");
+                fds.clear();
+                if read_socket_fds(&mut path, sort, &mut fd_nums, &mut fds).is_err() || fds.is_empty() {
+                    continue;
+                }
+                let comm = users.comms.len() as u32;
+                users.comms.push(read_comm(proc_root, tid, &mut path));
+                for s in &fds {
+                    users
+                        .by_inode
+                        .entry(s.inode)
+                        .or_default()
+                        .push((comm, p.pid, tid, s.fd));
+                }
             }
         }
-        Users { comms, by_inode }
+        users
     }
 
     /// The ` users:(…)` text for `inode`, appended to `out`; nothing when no
@@ -38,20 +84,40 @@ impl Users {
             return;
         };
         out.extend_from_slice(b" users:(");
-        for (k, &(proc_idx, pid, fd)) in holders.iter().rev().enumerate() {
+        for (k, &(comm, pid, tid, fd)) in holders.iter().rev().enumerate() {
             if k > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(b"(\"");
-            out.extend_from_slice(&self.comms[proc_idx as usize]);
+            out.extend_from_slice(&self.comms[comm as usize]);
             out.extend_from_slice(b"\",pid=");
             push_decimal(out, pid as u64);
+            if self.threads {
+                out.extend_from_slice(b",tid=");
+                push_decimal(out, tid as u64);
+            }
             out.extend_from_slice(b",fd=");
             push_decimal(out, fd as u64);
             out.push(b')');
         }
         out.push(b')');
     }
+}
+
+/// The thread ids under /proc/PID/task.
+fn tasks(proc_root: &std::path::Path, pid: u32, sort: bool) -> Vec<u32> {
+    let dir = proc_root.join(pid.to_string()).join("task");
+    let mut tids: Vec<u32> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| parse_decimal(e.file_name().as_bytes()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if sort {
+        tids.sort_unstable();
+    }
+    tids
 }
 
 /// `fscanf(stat, "%*d (%[^)])")`: the comm up to the first ')'; empty when
