@@ -34,6 +34,7 @@ def run(tool, binary, args, as_nobody, tmpdir, env_extra=None):
 
 
 def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask):
+    """Runs both; None when equal after `mask`, else a readable diff."""
     for _ in range(3):
         want = run(tool, real, args, as_nobody, tmpdir)
         got = run(tool, sockbox, args, as_nobody, tmpdir)

@@ -47,7 +47,7 @@ OPTION_SETS = [
     ["-ta", "--tos", "-e"], ["-t", "--cgroup"], ["-ta", "--inet-sockopt"], ["-ta", "--inet-sockopt", "-O"],
     ["-ua", "--inet-sockopt"], ["--memory", "-x"],
     ["-tlT"], ["-xaT"], ["-0b"], ["-0bO"], ["-0be"], ["-tab"], ["--bpf", "-a"], ["--threads", "-u"],
-    ["-N", "nosuchns", "-t"],
+    ["-N", "nosuchns", "-t"], ["-D", "/tmp/x", "-x"], ["-E", "-x"], ["-K", "-x"],
     ["-s"], ["-s", "-t"], ["-s", "state", "listening"], ["--summary", "-a"], ["-s", "state", "bogus"],
     ["-y"], ["--tcp=1"], ["--f"], ["--bogus"], ["-A"], ["-V"], ["-v"], ["-h"], ["--help"], ["-Z"], ["-z"],
 ]
@@ -123,6 +123,95 @@ def named_netns(sockbox, tmpdir):
         subprocess.run(["ip", "netns", "del", name])
 
 
+EPHEMERAL = re.compile(rb":(3[2-9]\d{3}|[4-6]\d{4})\b")
+
+
+def _holder(port, pairs):
+    """A process holding `pairs` connections to a fresh listener on `port`."""
+    import subprocess
+    code = ("import socket,time\n"
+            "l=socket.socket(); l.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+            "l.bind(('127.0.0.1',%d)); l.listen(64)\n"
+            "k=[]\n"
+            "for i in range(%d):\n"
+            "    c=socket.create_connection(('127.0.0.1',%d)); a,_=l.accept(); k+=[c,a]\n"
+            "print('ready', flush=True); time.sleep(60)\n") % (port, pairs, port)
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    p.stdout.readline()
+    return p
+
+
+def kill_dump_events(sockbox, tmpdir):
+    """-K, -D with TCPDIAG_FILE, and -E: each tool acts on sockets of its
+    own, built alike; ephemeral ports are masked (they differ by nature)."""
+    import subprocess
+    import time
+    results = []
+
+    # -K: kill three connections, then nothing of them is left.
+    outs = []
+    for binary in ("/usr/bin/ss", sockbox):
+        h = _holder(5600, 3)
+        kill = difftest.run("ss", binary, ["-K", "-tn", "dport", "=", ":5600"], False, tmpdir)
+        after = difftest.run("ss", binary, ["-tn", "sport", "=", ":5600", "or", "dport", "=", ":5600"], False, tmpdir)
+        h.kill()
+        h.wait()
+        outs.append((EPHEMERAL.sub(b":EPH", kill[0]), kill[1], kill[2], after))
+        time.sleep(0.1)
+    results.append(("ss -K -tn dport = :5600", None if outs[0] == outs[1] else "differs:\n%r\n%r" % (outs[0], outs[1])))
+
+    # -D: both dumps read back by the real ss give the same table, and
+    # sockbox reads the real dump as the real ss does.
+    h = _holder(5700, 2)
+    files = []
+    for binary, name in (("/usr/bin/ss", "real"), (sockbox, "sockbox")):
+        f = os.path.join(tmpdir, "dump-" + name)
+        difftest.run("ss", binary, ["-D", f, "-t", "-4", "-a"], False, tmpdir)
+        files.append(f)
+    h.kill()
+    h.wait()
+    env = {"TCPDIAG_FILE": files[0]}
+    want = difftest.run("ss", "/usr/bin/ss", ["-t"], False, tmpdir, env)
+    via_ours = difftest.run("ss", "/usr/bin/ss", ["-t"], False, tmpdir, {"TCPDIAG_FILE": files[1]})
+    got = difftest.run("ss", sockbox, ["-t"], False, tmpdir, env)
+    results.append(("ss -D FILE (read back by ss)", None if want == via_ours else "differs:\n%r\n%r" % (want, via_ours)))
+    results.append(("TCPDIAG_FILE=FILE ss -t", None if want == got else "differs:\n%r\n%r" % (want, got)))
+    for args in (["-a"], ["-te"], ["-t", "dport", "=", ":5700"], ["-4"]):
+        w = difftest.run("ss", "/usr/bin/ss", args, False, tmpdir, env)
+        g = difftest.run("ss", sockbox, args, False, tmpdir, env)
+        w, g = (SELF.sub(b"", w[0]),) + w[1:], (SELF.sub(b"", g[0]),) + g[1:]
+        results.append(("TCPDIAG_FILE=FILE ss " + " ".join(args), None if w == g else "differs:\n%r\n%r" % (w, g)))
+
+    # -E: both follow the same destroy events, into files (block buffered).
+    procs = []
+    for binary, name in (("/usr/bin/ss", "real"), (sockbox, "sockbox")):
+        link = os.path.join(tmpdir, "ss-" + name)
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(binary, link)
+        out = open(os.path.join(tmpdir, "events-" + name), "wb")
+        procs.append((subprocess.Popen(["ss", "-E", "-tn"], executable=link, stdout=out, stderr=subprocess.STDOUT), out))
+    time.sleep(0.5)
+    subprocess.run([sys.executable, "-c",
+                    "import socket\n"
+                    "l=socket.socket(); l.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                    "l.bind(('127.0.0.1',5800)); l.listen(200)\n"
+                    "for i in range(120):\n"
+                    "    c=socket.create_connection(('127.0.0.1',5800)); a,_=l.accept(); a.close(); c.close()\n"])
+    time.sleep(1)
+    for p, out in procs:
+        p.terminate()
+        p.wait()
+        out.close()
+    ev = [open(os.path.join(tmpdir, "events-" + n), "rb").read() for n in ("real", "sockbox")]
+    results.append(("ss -E -tn (%d bytes)" % len(ev[0]), None if ev[0] == ev[1] and ev[0] else "differs: %d vs %d bytes" % (len(ev[0]), len(ev[1]))))
+    return results
+
+
+def extras(sockbox, tmpdir):
+    return named_netns(sockbox, tmpdir) + kill_dump_events(sockbox, tmpdir)
+
+
 CASES = {
     "tool": "ss",
     "real": "/usr/bin/ss",
@@ -131,4 +220,4 @@ CASES = {
 }
 
 if __name__ == "__main__":
-    difftest.main("live_ss", __file__, CASES, named_netns)
+    difftest.main("live_ss", __file__, CASES, extras)

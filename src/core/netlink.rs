@@ -13,6 +13,8 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 pub const NETLINK_SOCK_DIAG: i32 = 4;
 pub const SOCK_DIAG_BY_FAMILY: u16 = 20;
 pub const TCPDIAG_GETSOCK: u16 = 18;
+pub const SOCK_DESTROY: u16 = 21;
+pub const NLM_F_ACK: u16 = 4;
 pub const NLMSG_ERROR: u16 = 2;
 pub const NLMSG_DONE: u16 = 3;
 pub const NLM_F_REQUEST: u16 = 1;
@@ -138,6 +140,15 @@ impl DiagSocket {
     /// Sends `request` (a whole netlink message) and calls `each` for every
     /// reply until NLMSG_DONE. `each` returning false stops early.
     pub fn dump(&mut self, request: &[u8], mut each: impl FnMut(Msg<'_>) -> bool) -> Result<(), DumpError> {
+        self.dump_with(request, &mut |_| {}, &mut each)
+    }
+
+    fn dump_with(
+        &mut self,
+        request: &[u8],
+        raw: &mut dyn FnMut(&[u8]),
+        each: &mut dyn FnMut(Msg<'_>) -> bool,
+    ) -> Result<(), DumpError> {
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         let n = unsafe {
@@ -165,7 +176,9 @@ impl DiagSocket {
             if n == 0 {
                 return Ok(());
             }
-            for m in messages(&self.buf[..n as usize]) {
+            let got = &self.buf[..n as usize];
+            raw(&got[..align4(got.len()).min(got.len())]);
+            for m in messages(got) {
                 match m.kind {
                     // A dump can also end with an error code in its DONE.
                     NLMSG_DONE if m.payload.len() >= 4 && (u32_ne(m.payload, 0) as i32) < 0 => {
@@ -188,6 +201,76 @@ impl DiagSocket {
                 }
             }
         }
+    }
+}
+
+impl DiagSocket {
+    /// A socket subscribed to sock_diag multicast `groups` (a bitmask, as
+    /// `nl_groups`): destroy events arrive on it.
+    pub fn open_groups(groups: u32) -> io::Result<DiagSocket> {
+        let s = DiagSocket::open()?;
+        let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+        addr.nl_groups = groups;
+        let rc = unsafe {
+            libc::bind(
+                s.fd.as_raw_fd(),
+                (&addr as *const libc::sockaddr_nl).cast(),
+                std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+            )
+        };
+        if rc < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(s)
+    }
+
+    /// Receives forever (events), handing out each message; stops when
+    /// `each` returns false or reading fails.
+    pub fn listen(&mut self, each: &mut dyn FnMut(Msg<'_>) -> bool) -> Result<(), DumpError> {
+        loop {
+            let n = unsafe { libc::recv(self.fd.as_raw_fd(), self.buf.as_mut_ptr().cast(), self.buf.len(), 0) };
+            if n < 0 {
+                if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(DumpError::Io);
+            }
+            for m in messages(&self.buf[..n as usize]) {
+                if m.kind == NLMSG_ERROR || m.kind == NLMSG_DONE {
+                    continue;
+                }
+                if !each(m) {
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Like `dump`, but writes every datagram received, as received, to
+    /// `sink` instead of handing out messages (what `ss -D` saves).
+    pub fn dump_raw(&mut self, request: &[u8], sink: &mut dyn std::io::Write) -> Result<(), DumpError> {
+        let mut raw = Vec::new();
+        let res = self.dump_with(request, &mut |chunk: &[u8]| raw.extend_from_slice(chunk), &mut |_m| {
+            true
+        });
+        let _ = sink.write_all(&raw);
+        res
+    }
+
+    /// Sends one request that asks for an ACK (NLM_F_ACK) and waits for it:
+    /// `Err(errno)` when the kernel refuses.
+    pub fn talk(&mut self, request: &[u8]) -> Result<(), i32> {
+        let mut answer = Ok(());
+        let res = self.dump_with(request, &mut |_| {}, &mut |_m| true);
+        if let Err(DumpError::Kernel(e)) = res {
+            if e != 0 {
+                answer = Err(e);
+            }
+        } else if let Err(DumpError::Io) = res {
+            answer = Err(libc::EIO);
+        }
+        answer
     }
 }
 
@@ -295,6 +378,8 @@ pub struct InetDiag<'a> {
     pub wqueue: u32,
     pub uid: u32,
     pub inode: u32,
+    /// The raw `struct inet_diag_sockid` (SOCK_DESTROY names a socket by it).
+    pub id: &'a [u8],
     pub attrs: &'a [u8],
 }
 
@@ -332,6 +417,7 @@ impl<'a> InetDiag<'a> {
             wqueue: u32_ne(p, 60),
             uid: u32_ne(p, 64),
             inode: u32_ne(p, 68),
+            id: &p[4..52],
             attrs: &p[INET_DIAG_MSG_LEN..],
         })
     }

@@ -10,6 +10,7 @@ const FLUSH_AT: usize = 256 * 1024;
 pub struct Out<W: Write> {
     buf: Vec<u8>,
     sink: W,
+    flush_at: usize,
 }
 
 impl<W: Write> Out<W> {
@@ -17,7 +18,15 @@ impl<W: Write> Out<W> {
         Out {
             buf: Vec::with_capacity(FLUSH_AT + 4096),
             sink,
+            flush_at: FLUSH_AT,
         }
+    }
+
+    /// Hands output to the sink once this much is pending (1: at every
+    /// row). A block size mimics C stdio's buffering into a pipe: what a
+    /// killed process had not yet written is lost, as with the original.
+    pub fn set_flush_at(&mut self, n: usize) {
+        self.flush_at = n;
     }
 
     /// Raw bytes.
@@ -89,8 +98,22 @@ impl<W: Write> Out<W> {
     /// Call at the end of each row: hands a full buffer to the sink.
     #[inline]
     pub fn row_done(&mut self) {
-        if self.buf.len() >= FLUSH_AT {
-            self.flush();
+        if self.buf.len() >= self.flush_at {
+            self.write_blocks();
+        }
+    }
+
+    /// Writes whole `flush_at`-sized blocks (all of it when 1).
+    fn write_blocks(&mut self) {
+        let n = if self.flush_at <= 1 {
+            self.buf.len()
+        } else {
+            self.buf.len() / self.flush_at * self.flush_at
+        };
+        if n > 0 {
+            let _ = self.sink.write_all(&self.buf[..n]);
+            let _ = self.sink.flush();
+            self.buf.drain(..n);
         }
     }
 

@@ -35,13 +35,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         Parsed::Run(o) => o,
         Parsed::Exit(code) => return code,
     };
-    for (what, set) in [
-        ("-K", opts.kill),
-        ("-E", opts.events),
-        ("-D", opts.dump.is_some()),
-        ("-i", opts.tcpinfo),
-        ("--tipcinfo", opts.tipcinfo),
-    ] {
+    for (what, set) in [("-i", opts.tcpinfo), ("--tipcinfo", opts.tipcinfo)] {
         if set {
             let _ = writeln!(err, "sockbox: ss {what}: not implemented yet");
             return 1;
@@ -86,6 +80,13 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     if let Err(code) = options::resolve(&mut opts, &mut err) {
         return code;
     }
+    // -D writes the raw TCP dump and ends the run (before any expression
+    // is read, as in ss).
+    let dump = opts.dump.take();
+    if dump.is_some() && !opts.filter.has_db(db::TCP) {
+        let _ = err.write_all(b"ss: tcpdiag dump requested and no tcp in filter.\n");
+        return 0;
+    }
     let mut words = std::mem::take(&mut opts.operands);
     if let Some(text) = &filter_text {
         // Filter file lines follow the arguments; lines starting with '#'
@@ -102,9 +103,13 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
             words.push(line.to_vec());
         }
     }
-    let expr = match filter::Parser::new(words, &mut opts.filter, &mut opts.preferred_family, &root, &mut err).parse() {
-        Ok(e) => e,
-        Err(code) => return code,
+    let expr = if dump.is_some() {
+        None
+    } else {
+        match filter::Parser::new(words, &mut opts.filter, &mut opts.preferred_family, &root, &mut err).parse() {
+            Ok(e) => e,
+            Err(code) => return code,
+        }
     };
     let screen = terminal_width();
     let mut ss = Ss {
@@ -123,10 +128,36 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         cell: Vec::with_capacity(256),
         reader: LineReader::new(),
         nl_protos: None,
+        kill_sock: None,
+        dump_sink: None,
+        exit_code: 0,
         host_cache: Default::default(),
     };
+    if let Some(path) = dump {
+        let sink: Box<dyn Write> = if path.first() == Some(&b'-') {
+            Box::new(std::io::stdout())
+        } else {
+            match std::fs::File::create(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&path)) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    // ss 6.1 does not check and crashes here (COMPAT.md).
+                    let mut m = b"fopen dump file: ".to_vec();
+                    m.extend_from_slice(&sys::strerror(e.raw_os_error().unwrap_or(0)));
+                    m.push(b'\n');
+                    let _ = ss.err.write_all(&m);
+                    return 255;
+                }
+            }
+        };
+        ss.dump_sink = Some(sink);
+        let _ = ss.inet_netlink(InetProto::Tcp);
+        if let Some(mut s) = ss.dump_sink.take() {
+            let _ = s.flush();
+        }
+        return 0;
+    }
     ss.run();
-    0
+    ss.exit_code
 }
 
 /// ss reads /proc under `PROC_ROOT` when set (default `/proc`); with a
@@ -166,6 +197,11 @@ struct Ss<W: Write, E: Write> {
     cell: Vec<u8>,
     reader: LineReader,
     nl_protos: Option<Vec<Option<Vec<u8>>>>,
+    /// -K: the second socket SOCK_DESTROY requests go through.
+    kill_sock: Option<DiagSocket>,
+    /// -D: where raw TCP replies go instead of being shown.
+    dump_sink: Option<Box<dyn Write>>,
+    exit_code: i32,
     host_cache: std::collections::HashMap<IpAddr, Option<Vec<u8>>>,
 }
 
@@ -176,6 +212,8 @@ enum InetProto {
     Udp,
     Raw,
     Dccp,
+    /// -E destroy events: ss passes IPPROTO_MAX and leaves `dg_proto` unset.
+    Event,
 }
 
 impl InetProto {
@@ -185,12 +223,13 @@ impl InetProto {
             InetProto::Udp => 17,
             InetProto::Raw => 255,
             InetProto::Dccp => 33,
+            InetProto::Event => 0,
         }
     }
     /// ss's `dg_proto` for service names (dccp keeps tcp's).
     fn service(self) -> ServiceProto {
         match self {
-            InetProto::Tcp | InetProto::Dccp => ServiceProto::Tcp,
+            InetProto::Tcp | InetProto::Dccp | InetProto::Event => ServiceProto::Tcp,
             InetProto::Udp => ServiceProto::Udp,
             InetProto::Raw => ServiceProto::Raw,
         }
@@ -201,12 +240,13 @@ impl InetProto {
             InetProto::Tcp => Some(("PROC_NET_TCP", "net/tcp", "PROC_NET_TCP6", "net/tcp6")),
             InetProto::Udp => Some(("PROC_NET_UDP", "net/udp", "PROC_NET_UDP6", "net/udp6")),
             InetProto::Raw => Some(("PROC_NET_RAW", "net/raw", "PROC_NET_RAW6", "net/raw6")),
-            InetProto::Dccp => None,
+            InetProto::Dccp | InetProto::Event => None,
         }
     }
     fn env(self) -> &'static str {
         match self {
             InetProto::Dccp => "PROC_NET_DCCP",
+            InetProto::Event => "",
             p => p.proc_files().map_or("", |f| f.0),
         }
     }
@@ -250,6 +290,10 @@ impl<W: Write, E: Write> Ss<W, E> {
             self.cols.header(&mut self.out);
         }
         self.out.flush();
+        if self.opts.events {
+            self.follow();
+            return;
+        }
         if f.has_db(db::NETLINK) {
             self.netlink_show();
         }
@@ -379,7 +423,12 @@ impl<W: Write, E: Write> Ss<W, E> {
                 }
                 return;
             }
-            if !self.is_ephemeral(port) {
+            if !self.is_ephemeral(port) && proto == InetProto::Event {
+                if let Some(n) = self.services().first_any(port as u16).filter(|_| port <= 0xffff) {
+                    buf.extend_from_slice(n);
+                    return;
+                }
+            } else if !self.is_ephemeral(port) {
                 let sp = proto.service();
                 if let Some(n) = self.services().first_name(sp, port as u16).filter(|_| port <= 0xffff) {
                     buf.extend_from_slice(n);
@@ -460,6 +509,12 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !f.has_family(af::INET) && !f.has_family(af::INET6) {
             return;
         }
+        if proto == InetProto::Tcp
+            && let Some(file) = std::env::var_os("TCPDIAG_FILE")
+        {
+            self.tcpdiag_file(&file);
+            return;
+        }
         let forced = std::env::var_os(proto.env()).is_some() || std::env::var_os("PROC_ROOT").is_some();
         if !forced && self.inet_netlink(proto).is_ok() {
             return;
@@ -512,18 +567,26 @@ impl<W: Write, E: Write> Ss<W, E> {
                     bytecode.as_deref(),
                 )
             };
-            let mut rows: Vec<Vec<u8>> = Vec::new();
-            let res = sock.dump(&req, |m| {
-                rows.push(m.payload.to_vec());
-                true
-            });
-            // Rows are shown as they arrive in ss; showing after the dump
-            // prints the same bytes.
-            for p in &rows {
-                if let Some(d) = InetDiag::parse(p) {
-                    self.inet_diag_row(&d, proto);
+            let mut aborted = false;
+            let res = match self.dump_sink.take() {
+                Some(mut sink) => {
+                    let r = sock.dump_raw(&req, &mut *sink);
+                    self.dump_sink = Some(sink);
+                    r
                 }
-            }
+                None => sock.dump(&req, |m| {
+                    if let Some(d) = InetDiag::parse(m.payload)
+                        && !self.inet_diag_row(&d, proto)
+                    {
+                        aborted = true;
+                        return false;
+                    }
+                    true
+                }),
+            };
+            // A row that stopped the dump (a failed -K) fails it, as the
+            // callback's error does in ss.
+            let res = if aborted { Err(DumpError::Io) } else { res };
             match res {
                 Ok(()) => {}
                 Err(e) => {
@@ -541,6 +604,129 @@ impl<W: Write, E: Write> Ss<W, E> {
             }
             return Ok(());
         }
+    }
+
+    /// handle_follow_request(): print every socket destroyed from now on,
+    /// each event rendered on its own, until interrupted. Output goes out
+    /// per event on a terminal and in 4 KiB blocks into a pipe, as ss's
+    /// stdio buffering does (so an interrupted pipe loses the same tail).
+    fn follow(&mut self) {
+        let f = self.filter;
+        let mut groups = 0u32;
+        for (family, db_id, group) in [
+            (af::INET, db::TCP, 1),
+            (af::INET, db::UDP, 2),
+            (af::INET6, db::TCP, 3),
+            (af::INET6, db::UDP, 4),
+        ] {
+            if f.has_family(family) && f.has_db(db_id) {
+                groups |= 1 << (group - 1);
+            }
+        }
+        if groups == 0 {
+            self.exit_code = 255;
+            return;
+        }
+        let Ok(mut sock) = DiagSocket::open_groups(groups) else {
+            self.exit_code = 255;
+            return;
+        };
+        let tty = sys::isatty(1);
+        self.out.set_flush_at(if tty { 1 } else { 4096 });
+        let _ = sock.listen(&mut |m| {
+            if let Some(d) = InetDiag::parse(m.payload)
+                && (d.family as u32 == af::INET || d.family as u32 == af::INET6)
+            {
+                self.inet_diag_row(&d, InetProto::Event);
+            }
+            self.cols.render(&mut self.out);
+            self.out.row_done();
+            true
+        });
+        self.exit_code = 255;
+    }
+
+    /// tcp_show_netlink_file(): TCP rows from a `-D` dump, up to its first
+    /// NLMSG_DONE; only the expression filters them (no states, families).
+    fn tcpdiag_file(&mut self, file: &std::ffi::OsStr) {
+        let data = match std::fs::read(file) {
+            Ok(d) => d,
+            Err(e) => {
+                let mut m = b"fopen($TCPDIAG_FILE): ".to_vec();
+                m.extend_from_slice(&sys::strerror(e.raw_os_error().unwrap_or(0)));
+                m.push(b'\n');
+                let _ = self.err.write_all(&m);
+                return;
+            }
+        };
+        let mut at = 0;
+        loop {
+            if data.len() - at < 16 {
+                let _ = self.err.write_all(b"Unexpected EOF reading $TCPDIAG_FILE");
+                return;
+            }
+            let len = netlink::u32_ne(&data, at) as usize;
+            let kind = netlink::u16_ne(&data, at + 4);
+            let body = (len.saturating_sub(16) + 3) & !3;
+            if data.len() - at - 16 < body {
+                let _ = self.err.write_all(b"Unexpected EOF reading $TCPDIAG_FILE");
+                return;
+            }
+            let payload = &data[at + 16..at + 16 + body];
+            at += 16 + body;
+            match kind {
+                netlink::NLMSG_DONE => return,
+                netlink::NLMSG_ERROR => {
+                    if len < 16 + 20 {
+                        let _ = self.err.write_all(b"ERROR truncated\n");
+                    } else {
+                        let errno = -(netlink::u32_ne(payload, 0) as i32);
+                        let mut m = b"TCPDIAG answered: ".to_vec();
+                        m.extend_from_slice(&sys::strerror(errno));
+                        m.push(b'\n');
+                        let _ = self.err.write_all(&m);
+                    }
+                    return;
+                }
+                _ => {
+                    let payload = &payload[..len.saturating_sub(16).min(payload.len())];
+                    if let Some(d) = InetDiag::parse(payload) {
+                        self.inet_file_row(&d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A row of a TCPDIAG_FILE: shown like a netlink row, without the
+    /// family check and -K.
+    fn inet_file_row(&mut self, d: &InetDiag<'_>) {
+        let (families, kill) = (self.filter.families, self.opts.kill);
+        self.filter.families = u64::MAX;
+        self.opts.kill = false;
+        self.inet_diag_row(d, InetProto::Tcp);
+        self.filter.families = families;
+        self.opts.kill = kill;
+    }
+
+    /// kill_inet_sock(): SOCK_DESTROY for the socket `d` names.
+    fn kill(&mut self, d: &InetDiag<'_>, raw_protocol: u8, proto: InetProto) -> Result<(), i32> {
+        if self.kill_sock.is_none() {
+            self.kill_sock = Some(DiagSocket::open().map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?);
+        }
+        let mut body = vec![0u8; 56];
+        body[0] = d.family;
+        body[1] = proto.number();
+        if proto == InetProto::Raw {
+            body[3] = raw_protocol;
+        }
+        body[8..56].copy_from_slice(d.id);
+        let req = netlink::request(
+            netlink::SOCK_DESTROY,
+            netlink::NLM_F_REQUEST | netlink::NLM_F_ACK,
+            &body,
+        );
+        self.kill_sock.as_mut().map_or(Err(libc::EIO), |s| s.talk(&req))
     }
 
     /// idiag_ext: which extra attributes to ask the kernel for.
@@ -568,16 +754,21 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
     }
 
-    fn inet_diag_row(&mut self, d: &InetDiag<'_>, proto: InetProto) {
+    /// show_one_inet_sock(): false stops the dump (a -K that failed).
+    fn inet_diag_row(&mut self, d: &InetDiag<'_>, proto: InetProto) -> bool {
         let family = d.family as u32;
         if !self.filter.has_family(family) {
-            return;
+            return true;
         }
-        let mut kind = proto.number();
+        let mut kind: u16 = if proto == InetProto::Event {
+            262
+        } else {
+            proto.number() as u16
+        };
         if let Some(p) = d.attr(inet_attr::PROTOCOL)
             && let Some(&b) = p.first()
         {
-            kind = b;
+            kind = b as u16;
         }
         let netid = proto_name(kind, proto);
         if self.expr.is_some() {
@@ -602,7 +793,20 @@ impl<W: Write, E: Write> Ss<W, E> {
                 remote_name: None,
             };
             if !self.keep(&s) {
-                return;
+                return true;
+            }
+        }
+        if self.opts.kill {
+            match self.kill(d, kind as u8, proto) {
+                Ok(()) => {}
+                Err(libc::EOPNOTSUPP | libc::ENOENT) => return true, // cannot be closed, or already closed
+                Err(errno) => {
+                    let mut m = b"SOCK_DESTROY answers: ".to_vec();
+                    m.extend_from_slice(&sys::strerror(errno));
+                    m.push(b'\n');
+                    let _ = self.err.write_all(&m);
+                    return false;
+                }
             }
         }
         let v6only = if d.family == libc::AF_INET6 as u8 {
@@ -717,6 +921,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             skmeminfo(&mut t, d.attr(inet_attr::SKMEMINFO), d.attr(inet_attr::MEMINFO));
         }
         self.cols.out(&t);
+        true
     }
 
     /// cg_id_to_path(): the cgroup v2 path of an id (looked up by inode
@@ -1598,7 +1803,7 @@ fn nl_protos(root: &SysRoot) -> Vec<Option<Vec<u8>>> {
 }
 
 /// proto_name(): Netid of an inet socket.
-fn proto_name(kind: u8, section: InetProto) -> &'static [u8] {
+fn proto_name(kind: u16, section: InetProto) -> &'static [u8] {
     let _ = section;
     match kind {
         0 => b"raw",

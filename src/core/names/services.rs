@@ -35,6 +35,8 @@ pub struct Services {
     raw_first: Spans,
     /// First /etc/protocols line per number (getprotobynumber).
     protocols_first: Spans,
+    /// First line per port whatever its protocol (getservbyport(p, NULL)).
+    any_first: Spans,
     /// (name or alias, proto) → port of the first line (getservbyname).
     by_name: HashMap<(Vec<u8>, ServiceProto), u16>,
 }
@@ -81,6 +83,10 @@ impl Services {
         let Some(port) = parse_c_number(&pp[..slash]) else {
             return;
         };
+        if !self.any_first.contains_key(&(port as u16)) {
+            let span = self.span(name);
+            self.any_first.insert(port as u16, span);
+        }
         let proto = match &pp[slash + 1..] {
             b"tcp" => ServiceProto::Tcp,
             b"udp" => ServiceProto::Udp,
@@ -132,6 +138,13 @@ impl Services {
     /// getservbyname(name, proto): the port of the first line naming it.
     pub fn port_by_name(&self, proto: ServiceProto, name: &[u8]) -> Option<u16> {
         self.by_name.get(&(name.to_vec(), proto)).copied()
+    }
+
+    /// getservbyport(port, NULL): the first /etc/services line of any protocol.
+    pub fn first_any(&self, port: u16) -> Option<&[u8]> {
+        self.any_first
+            .get(&port)
+            .map(|&(a, b)| &self.names[a as usize..b as usize])
     }
 
     /// getprotobynumber(n): the first /etc/protocols line.
