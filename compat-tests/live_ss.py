@@ -14,6 +14,9 @@ sockbox back to back; stdout, stderr and exit status must be identical
   with -n): each tool lists itself, with its own pid;
 - for sets showing timers (-o, -e, -b), the running timers' values and the
   trailing blanks their width leaves: time moves between two runs;
+- for -i, the milliseconds since the last packet and the busy times
+  (lastsnd, lastrcv, lastack, busy, rwnd_limited, sndbuf_limited), and
+  the trailing blanks their width leaves;
 - for -s, the `Total:` count (/proc/net/sockstat's "sockets used"): every
   sock_diag socket a run opens is still counted, for a while, by the next.
 """
@@ -48,6 +51,7 @@ OPTION_SETS = [
     ["-ua", "--inet-sockopt"], ["--memory", "-x"],
     ["-tlT"], ["-xaT"], ["-0b"], ["-0bO"], ["-0be"], ["-tab"], ["--bpf", "-a"], ["--threads", "-u"],
     ["-N", "nosuchns", "-t"], ["-D", "/tmp/x", "-x"], ["-E", "-x"], ["-K", "-x"],
+    ["-ti"], ["-tia"], ["-tin"], ["-tiO"], ["-tio"], ["-tmi"], ["-ui"], ["-uim"], ["-tie"], ["--info", "-6"],
     ["-s"], ["-s", "-t"], ["-s", "state", "listening"], ["--summary", "-a"], ["-s", "state", "bogus"],
     ["-y"], ["--tcp=1"], ["--f"], ["--bogus"], ["-A"], ["-V"], ["-v"], ["-h"], ["--help"], ["-Z"], ["-z"],
 ]
@@ -83,6 +87,8 @@ UNPRIVILEGED_SETS = [["-tanp"], ["-xp"], ["-uap"], ["-a"]]
 SELF = re.compile(rb"^.*(?:tcpdiag:ss/\d+| 4:[1-9]\d*) .*\n", re.M)
 TIMER = re.compile(rb"(timer:\([a-z]+,)[0-9.a-z]*,")
 TRAILING = re.compile(rb"[ ]+$", re.M)
+# tcp_info counts milliseconds since the last packet: time moves.
+SINCE = re.compile(rb"((?:lastsnd|lastrcv|lastack|busy|rwnd_limited|sndbuf_limited):)\d+")
 
 
 TOTAL = re.compile(rb"^Total: \d+$", re.M)
@@ -93,6 +99,8 @@ def mask(args, data):
     if "-s" in args or "--summary" in args:
         data = TOTAL.sub(b"Total: X", data)
     flags = "".join(a[1:] for a in args if a.startswith("-") and not a.startswith("--"))
+    if "i" in flags or "--info" in args:
+        data = TRAILING.sub(b"", SINCE.sub(rb"\1X", data))
     if any(c in flags for c in "oeb") or {"--options", "--extended", "--bpf"} & set(args):
         data = TRAILING.sub(b"", TIMER.sub(rb"\1X,", data))
     return data

@@ -10,6 +10,7 @@ mod columns;
 mod filter;
 mod options;
 mod summary;
+mod tcpinfo;
 mod users;
 
 use crate::core::model::IpAddr;
@@ -35,12 +36,8 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         Parsed::Run(o) => o,
         Parsed::Exit(code) => return code,
     };
-    for (what, set) in [("-i", opts.tcpinfo), ("--tipcinfo", opts.tipcinfo)] {
-        if set {
-            let _ = writeln!(err, "sockbox: ss {what}: not implemented yet");
-            return 1;
-        }
-    }
+    // --tipcinfo only adds detail to TIPC rows, which this kernel has none
+    // of (no tipc module), so it changes nothing here.
     if let Some(name) = &opts.netns
         && !crate::core::netns::switch(name, &mut err)
     {
@@ -738,6 +735,9 @@ impl<W: Write, E: Write> Ss<W, E> {
         if self.opts.tos {
             e |= 1 << (inet_attr::TOS - 1) | 1 << (inet_attr::TCLASS - 1);
         }
+        if self.opts.tcpinfo {
+            e |= 1 << (tcpinfo::INFO - 1) | 1 << (tcpinfo::VEGASINFO - 1) | 1 << (tcpinfo::CONG - 1);
+        }
         e
     }
 
@@ -914,11 +914,13 @@ impl<W: Write, E: Write> Ss<W, E> {
             }
             t.push(b')');
         }
-        if self.opts.mem {
+        if self.opts.mem || (self.opts.tcpinfo && kind != 17) {
             if !self.opts.oneline {
                 t.extend_from_slice(b"\n\t");
             }
             skmeminfo(&mut t, d.attr(inet_attr::SKMEMINFO), d.attr(inet_attr::MEMINFO));
+            let find = |k: u16| d.attr(k).map(|v| v.to_vec());
+            tcpinfo::write(&mut t, &find, d.state, self.opts.show_options, self.opts.numeric);
         }
         self.cols.out(&t);
         true
