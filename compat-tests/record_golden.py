@@ -43,9 +43,19 @@ def commands(case):
         return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
 
 
+def split_command(line):
+    """`[VAR=value …] tool args…` → (environment additions, argv)."""
+    words = shlex.split(line)
+    env = {}
+    while words and "=" in words[0] and not words[0].startswith("-"):
+        k, v = words.pop(0).split("=", 1)
+        env[k] = v
+    return env, words
+
+
 def run_tool(line):
-    argv = shlex.split(line)
-    p = subprocess.run(argv, executable=TOOLS[argv[0]], env=ENV,
+    extra, argv = split_command(line)
+    p = subprocess.run(argv, executable=TOOLS[argv[0]], env=dict(ENV, **extra),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     return p.stdout, p.stderr, p.returncode
 
@@ -120,8 +130,10 @@ def scenario_inside(case):
 
 
 def has_timers(line):
-    return any(a == "--timers" or (a.startswith("-") and not a.startswith("--") and "o" in a)
-               for a in shlex.split(line)[1:])
+    _, argv = split_command(line)
+    return any(a in ("--timers", "--options", "--extended", "--info") or
+               (a.startswith("-") and not a.startswith("--") and any(c in a for c in "oei"))
+               for a in argv[1:])
 
 
 def main():

@@ -108,7 +108,14 @@ fn golden_cases_match_the_real_tools() {
         cmds.sort();
         for cmd in cmds {
             let line = std::fs::read_to_string(&cmd).unwrap();
-            let words = shell_words(line.trim_end_matches('\n'));
+            let mut words = shell_words(line.trim_end_matches('\n'));
+            // Leading VAR=value words set the environment (e.g. PROC_ROOT).
+            let mut env = Vec::new();
+            while words.first().is_some_and(|w| !w.starts_with('-') && w.contains('=')) {
+                let w = words.remove(0);
+                let (k, v) = w.split_once('=').unwrap();
+                env.push((k.to_string(), v.to_string()));
+            }
             let read = |ext: &str| std::fs::read(cmd.with_extension(ext)).unwrap();
             let want_rc: i32 = String::from_utf8(read("rc")).unwrap().trim().parse().unwrap();
             let out = Command::new(BIN)
@@ -116,6 +123,7 @@ fn golden_cases_match_the_real_tools() {
                 .args(&words[1..])
                 .env("SOCKBOX_ROOT", case.join("root"))
                 .env("LC_ALL", "C")
+                .envs(env)
                 .output()
                 .unwrap();
             ran += 1;

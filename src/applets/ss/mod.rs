@@ -69,7 +69,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     let proc_root = proc_root(&root);
     let users = (opts.processes || opts.threads).then(|| users::Users::scan(&proc_root, opts.threads));
     if opts.summary {
-        summary::print(&proc_root, &mut stdout.lock(), &mut err);
+        summary::print(&root, &proc_root, &mut stdout.lock(), &mut err);
         if opts.default_tables && opts.operands.is_empty() {
             return 0;
         }
@@ -157,13 +157,25 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     ss.exit_code
 }
 
-/// ss reads /proc under `PROC_ROOT` when set (default `/proc`); with a
-/// snapshot, under the snapshot.
+/// ss reads /proc under `PROC_ROOT` when set (default `/proc`).
 fn proc_root(root: &SysRoot) -> PathBuf {
-    match std::env::var_os("PROC_ROOT") {
-        Some(p) => PathBuf::from(p),
-        None => root.path("/proc"),
+    env_path(root, "PROC_ROOT").unwrap_or_else(|| root.path("/proc"))
+}
+
+/// A path ss takes from the environment (PROC_ROOT, PROC_NET_TCP, …). On
+/// a snapshot it lies under the snapshot like every other file.
+pub fn env_path(root: &SysRoot, var: &str) -> Option<PathBuf> {
+    let v = std::env::var_os(var)?;
+    if root.is_live() {
+        return Some(PathBuf::from(v));
     }
+    let s = v.to_string_lossy();
+    let abs = if s.starts_with('/') {
+        s.into_owned()
+    } else {
+        format!("/{s}")
+    };
+    Some(root.path(&abs))
 }
 
 /// The terminal's width when stdout is one (ss 6.1 ignores COLUMNS).
@@ -381,8 +393,7 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     fn is_ephemeral(&mut self, port: u32) -> bool {
         let (lo, hi) = *self.ephemeral.get_or_insert_with(|| {
-            let path = std::env::var_os("PROC_IP_LOCAL_PORT_RANGE")
-                .map(PathBuf::from)
+            let path = env_path(&self.root, "PROC_IP_LOCAL_PORT_RANGE")
                 .unwrap_or_else(|| self.proc_root.join("sys/net/ipv4/ip_local_port_range"));
             let text = std::fs::read(path).unwrap_or_default();
             let mut it = text
@@ -507,7 +518,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             return;
         }
         if proto == InetProto::Tcp
-            && let Some(file) = std::env::var_os("TCPDIAG_FILE")
+            && let Some(file) = env_path(&self.root, "TCPDIAG_FILE")
         {
             self.tcpdiag_file(&file);
             return;
@@ -518,17 +529,13 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         if let Some((_, v4, env6, v6)) = proto.proc_files() {
             if f.has_family(af::INET) {
-                let path = std::env::var_os(proto.env())
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| self.proc_root.join(v4));
+                let path = env_path(&self.root, proto.env()).unwrap_or_else(|| self.proc_root.join(v4));
                 if !self.inet_proc(&path, false, proto) {
                     return;
                 }
             }
             if f.has_family(af::INET6) {
-                let path = std::env::var_os(env6)
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| self.proc_root.join(v6));
+                let path = env_path(&self.root, env6).unwrap_or_else(|| self.proc_root.join(v6));
                 self.inet_proc(&path, true, proto);
             }
         }
@@ -645,7 +652,7 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     /// tcp_show_netlink_file(): TCP rows from a `-D` dump, up to its first
     /// NLMSG_DONE; only the expression filters them (no states, families).
-    fn tcpdiag_file(&mut self, file: &std::ffi::OsStr) {
+    fn tcpdiag_file(&mut self, file: &std::path::Path) {
         let data = match std::fs::read(file) {
             Ok(d) => d,
             Err(e) => {
@@ -1030,6 +1037,12 @@ impl<W: Write, E: Write> Ss<W, E> {
                     t.push(b'"');
                 }
             }
+            if self.opts.tcpinfo {
+                // tcp_show_line(): what /proc knows, in tcp_stats_print()'s form.
+                let [rto, ato, qack, cwnd, ssthresh] = fields.tcp_extra.unwrap_or([0, 0, 0, 2, -1]);
+                let rto = if rto != 3 * hz { rto as f64 / hz as f64 } else { 0.0 };
+                tcpinfo::write_proc(&mut t, rto, ato as f64 / hz as f64, qack / 2, cwnd, ssthresh, retrans);
+            }
         }
         // dgram_show_line() never prints opt: its sscanf converts at most 8
         // fields and keeps opt only when it got 9.
@@ -1179,9 +1192,7 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     /// unix_show() over /proc/net/unix: rows sorted by type, then inode.
     fn unix_proc(&mut self) {
-        let path = std::env::var_os("PROC_NET_UNIX")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| self.proc_root.join("net/unix"));
+        let path = env_path(&self.root, "PROC_NET_UNIX").unwrap_or_else(|| self.proc_root.join("net/unix"));
         let mut lines: Vec<Vec<u8>> = Vec::new();
         let mut reader = std::mem::take(&mut self.reader);
         let res = reader.read(&path, |l| lines.push(l.to_vec()));
@@ -1277,9 +1288,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !forced && self.netlink_netlink().is_ok() {
             return;
         }
-        let path = std::env::var_os("PROC_NET_NETLINK")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| self.proc_root.join("net/netlink"));
+        let path = env_path(&self.root, "PROC_NET_NETLINK").unwrap_or_else(|| self.proc_root.join("net/netlink"));
         let mut lines: Vec<Vec<u8>> = Vec::new();
         let mut reader = std::mem::take(&mut self.reader);
         let res = reader.read(&path, |l| lines.push(l.to_vec()));
@@ -1445,9 +1454,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !forced && self.packet_netlink().is_ok() {
             return;
         }
-        let path = std::env::var_os("PROC_NET_PACKET")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| self.proc_root.join("net/packet"));
+        let path = env_path(&self.root, "PROC_NET_PACKET").unwrap_or_else(|| self.proc_root.join("net/packet"));
         let mut lines: Vec<Vec<u8>> = Vec::new();
         let mut reader = std::mem::take(&mut self.reader);
         let res = reader.read(&path, |l| lines.push(l.to_vec()));
@@ -2054,6 +2061,8 @@ mod proc_line {
         pub probes: i64,
         pub inode: u64,
         pub sk: u64,
+        /// rto ato qack cwnd ssthresh (tcp), when the line has them.
+        pub tcp_extra: Option<[i64; 5]>,
         pub opt: &'a [u8],
     }
 
@@ -2117,6 +2126,13 @@ mod proc_line {
         f.inode = dec(w.next()) as u32 as u64;
         let _refcnt = w.next();
         f.sk = hex(w.next()) as u64;
+        if tcp {
+            let extra: Vec<Option<&[u8]>> = (0..5).map(|_| w.next()).collect();
+            if extra[0].is_some() {
+                let v = |i: usize| if extra[i].is_some() { dec(extra[i]) } else { 0 };
+                f.tcp_extra = Some([v(0), v(1), v(2), v(3), v(4)]);
+            }
+        }
         let rest_start = |consumed: usize| -> &[u8] {
             // Everything after the `consumed`-th field, leading blanks skipped.
             let mut n = 0;

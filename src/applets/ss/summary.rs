@@ -1,6 +1,7 @@
 //! `ss -s`: the socket summary from /proc/net/sockstat, sockstat6 and the
 //! `Tcp: CurrEstab` counter of /proc/net/snmp, printed as 6.1 prints it.
 
+use crate::core::root::SysRoot;
 use crate::core::sys;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,10 +22,8 @@ struct Summary {
     frag6: i64,
 }
 
-fn file(env: &str, proc_root: &Path, rel: &str) -> PathBuf {
-    std::env::var_os(env)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| proc_root.join(rel))
+fn file(root: &SysRoot, env: &str, proc_root: &Path, rel: &str) -> PathBuf {
+    super::env_path(root, env).unwrap_or_else(|| proc_root.join(rel))
 }
 
 /// The `n`-th number after the label (sscanf "%*s%d" chains).
@@ -122,14 +121,14 @@ fn snmp_int(path: &Path, proto: &[u8], key: &[u8]) -> Result<i64, i32> {
     Err(libc::ESRCH)
 }
 
-pub fn print(proc_root: &Path, out: &mut dyn Write, err: &mut dyn Write) {
+pub fn print(root: &SysRoot, proc_root: &Path, out: &mut dyn Write, err: &mut dyn Write) {
     let mut s = Summary::default();
-    match std::fs::read(file("PROC_NET_SOCKSTAT", proc_root, "net/sockstat")) {
+    match std::fs::read(file(root, "PROC_NET_SOCKSTAT", proc_root, "net/sockstat")) {
         Ok(text) => {
             for l in text.split(|&b| b == b'\n') {
                 s.line(l);
             }
-            if let Ok(text) = std::fs::read(file("PROC_NET_SOCKSTAT6", proc_root, "net/sockstat6")) {
+            if let Ok(text) = std::fs::read(file(root, "PROC_NET_SOCKSTAT6", proc_root, "net/sockstat6")) {
                 for l in text.split(|&b| b == b'\n') {
                     s.line(l);
                 }
@@ -137,7 +136,11 @@ pub fn print(proc_root: &Path, out: &mut dyn Write, err: &mut dyn Write) {
         }
         Err(e) => perror(err, "ss: get_sockstat", e.raw_os_error().unwrap_or(0)),
     }
-    let estab = match snmp_int(&file("PROC_NET_SNMP", proc_root, "net/snmp"), b"Tcp:", b"CurrEstab") {
+    let estab = match snmp_int(
+        &file(root, "PROC_NET_SNMP", proc_root, "net/snmp"),
+        b"Tcp:",
+        b"CurrEstab",
+    ) {
         Ok(v) => v,
         Err(errno) => {
             perror(err, "ss: get_snmpstat", errno);

@@ -297,6 +297,36 @@ pub fn write(t: &mut Vec<u8>, find: &dyn Fn(u16) -> Option<Vec<u8>>, state: u8, 
     ulp(t, find);
 }
 
+/// tcp_stats_print() of a /proc row: only rto, ato, qack, cwnd and
+/// ssthresh are known; everything else is zero (so `reordering:0` shows).
+pub fn write_proc(t: &mut Vec<u8>, rto: f64, ato: f64, qack: i64, cwnd: i64, ssthresh: i64, retrans: i64) {
+    let mut out = |s: String| t.extend_from_slice(s.as_bytes());
+    if rto != 0.0 {
+        out(format!(" rto:{}", fmt_g(rto, 6)));
+    }
+    if ato != 0.0 {
+        out(format!(" ato:{}", fmt_g(ato, 6)));
+    }
+    let qack = qack as i32;
+    if qack != 0 {
+        out(format!(" qack:{qack}"));
+    }
+    if qack & 1 != 0 {
+        out(" bidir".to_string());
+    }
+    if cwnd as u32 != 0 {
+        out(format!(" cwnd:{}", cwnd as u32));
+    }
+    let ssthresh = if ssthresh == -1 { 0 } else { ssthresh as i32 };
+    if ssthresh != 0 {
+        out(format!(" ssthresh:{ssthresh}"));
+    }
+    if retrans as u32 != 0 {
+        out(format!(" retrans:{}/0", retrans as u32));
+    }
+    out(" reordering:0".to_string());
+}
+
 /// ` tcp-ulp-NAME` (the ULP's own details are not rendered: COMPAT.md).
 fn ulp(t: &mut Vec<u8>, find: &dyn Fn(u16) -> Option<Vec<u8>>) {
     let Some(u) = find(ULP_INFO) else { return };

@@ -1,0 +1,1 @@
+PROC_ROOT=/proc ss -ta '( sport = :8080 or dport = :8080 )'

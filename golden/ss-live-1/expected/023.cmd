@@ -1,0 +1,1 @@
+PROC_ROOT=/proc ss -ta dst 127.0.0.1

@@ -1,0 +1,1 @@
+PROC_NET_TCP=/proc/net/tcp ss -tn

@@ -1,0 +1,1 @@
+PROC_NET_UNIX=/proc/net/unix ss -x

@@ -1,0 +1,1 @@
+ss -f bogus
