@@ -129,6 +129,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         dump_sink: None,
         exit_code: 0,
         host_cache: Default::default(),
+        cgroups: Default::default(),
     };
     if let Some(path) = dump {
         let sink: Box<dyn Write> = if path.first() == Some(&b'-') {
@@ -212,6 +213,7 @@ struct Ss<W: Write, E: Write> {
     dump_sink: Option<Box<dyn Write>>,
     exit_code: i32,
     host_cache: std::collections::HashMap<IpAddr, Option<Vec<u8>>>,
+    cgroups: std::collections::HashMap<u64, Vec<u8>>,
 }
 
 /// Which inet protocol a section shows, and how ss names its ports.
@@ -936,7 +938,8 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// cg_id_to_path(): the cgroup v2 path of an id (looked up by inode
     /// under the cgroup2 mount), or `unreachable:ID`.
     fn cgroup_path(&mut self, id: u64) -> Vec<u8> {
-        cgroup::path(id)
+        // ss caches the id → path map too (lib/cg_map.c).
+        self.cgroups.entry(id).or_insert_with(|| cgroup::path(id)).clone()
     }
 
     /// The /proc fallback (tcp_show_line / dgram_show_line).
