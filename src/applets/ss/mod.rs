@@ -943,39 +943,35 @@ impl<W: Write, E: Write> Ss<W, E> {
     }
 
     /// The /proc fallback (tcp_show_line / dgram_show_line).
+    /// generic_record_read(): false when the file could not be opened or
+    /// read as ss wants it (then ss gives up on the protocol).
     fn inet_proc(&mut self, path: &std::path::Path, v6: bool, proto: InetProto) -> bool {
-        let mut reader = std::mem::take(&mut self.reader);
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut first = true;
-        let mut ok = true;
-        let res = reader.read(path, |line| {
-            if first {
-                first = false;
-                return;
-            }
-            // ss reads 256-byte lines and gives up on a longer one.
-            if line.len() > 254 {
-                ok = false;
-            }
-            if ok {
-                lines.push(line.to_vec());
-            }
-        });
-        self.reader = reader;
-        if res.is_err() {
-            return false;
+        let Ok(data) = std::fs::read(path) else { return false };
+        let mut lines = FgetsLines::new(&data, 256);
+        // The header; an empty file is an error only if it cannot be read.
+        if lines.next().is_none() {
+            return true;
         }
-        for line in &lines {
-            self.inet_proc_line(line, v6, proto);
+        for line in lines {
+            // A piece without its newline (a long or truncated line) is an
+            // error that ends the protocol.
+            let Some(line) = line.strip_suffix(b"\n") else {
+                return false;
+            };
+            if !self.inet_proc_line(line, v6, proto) {
+                // A line ss cannot split ends this file only.
+                return true;
+            }
         }
         true
     }
 
-    fn inet_proc_line(&mut self, line: &[u8], v6: bool, proto: InetProto) {
-        let Some(p) = proc_line::split(line) else { return };
+    /// tcp_show_line / dgram_show_line: false when the line cannot be split.
+    fn inet_proc_line(&mut self, line: &[u8], v6: bool, proto: InetProto) -> bool {
+        let Some(p) = proc_line::split(line) else { return false };
         let st = p.state_digit();
-        if self.filter.states & (1 << st) == 0 {
-            return;
+        if st >= 32 || self.filter.states & (1 << st) == 0 {
+            return true;
         }
         let (local, lport) = proc_line::addr(p.local, v6);
         let (remote, rport) = proc_line::addr(p.remote, v6);
@@ -993,7 +989,7 @@ impl<W: Write, E: Write> Ss<W, E> {
                 remote_name: None,
             };
             if !self.keep(&s) {
-                return;
+                return true;
             }
         }
         let fields = proc_line::data_fields(p.data, proto == InetProto::Tcp);
@@ -1021,9 +1017,10 @@ impl<W: Write, E: Write> Ss<W, E> {
             } else {
                 fields.retrans
             };
-            let timeout = (fields.timeout * 1000 + hz - 1) / hz;
+            // unsigned int arithmetic in ss: large values wrap.
+            let timeout = (fields.timeout as u32).wrapping_mul(1000).wrapping_add(hz as u32 - 1) / hz as u32;
             if self.opts.show_options && fields.timer != 0 {
-                timer_text(&mut t, fields.timer as u32, timeout as u32, retrans);
+                timer_text(&mut t, fields.timer as u32, timeout, retrans);
             }
             if self.opts.details > 0 {
                 if fields.uid != 0 {
@@ -1050,6 +1047,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         // dgram_show_line() never prints opt: its sscanf converts at most 8
         // fields and keeps opt only when it got 9.
         self.cols.out(&t);
+        true
     }
 
     fn unix_show(&mut self) {
@@ -1760,6 +1758,40 @@ const LL_PROTOS: &[(u16, &[u8])] = &[
     (0x88cc, b"LLDP"),
 ];
 
+/// The lines `fgets(buf, size)` hands out: at most size-1 bytes each, the
+/// newline included when it fits.
+struct FgetsLines<'a> {
+    data: &'a [u8],
+    at: usize,
+    max: usize,
+}
+
+impl<'a> FgetsLines<'a> {
+    fn new(data: &'a [u8], size: usize) -> Self {
+        FgetsLines {
+            data,
+            at: 0,
+            max: size - 1,
+        }
+    }
+}
+
+impl<'a> Iterator for FgetsLines<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.at >= self.data.len() {
+            return None;
+        }
+        let rest = &self.data[self.at..];
+        let take = match memchr::memchr(b'\n', rest) {
+            Some(i) if i < self.max => i + 1,
+            _ => rest.len().min(self.max),
+        };
+        self.at += take;
+        Some(&rest[..take])
+    }
+}
+
 /// The netlink protocol names: iproute2's table, then /etc/iproute2/nl_protos.
 fn nl_protos(root: &SysRoot) -> Vec<Option<Vec<u8>>> {
     const BUILTIN: [(usize, &[u8]); 21] = [
@@ -2042,6 +2074,9 @@ mod proc_line {
 
     /// `%x:%x` (or four `%08x` words for v6) → address and port.
     pub fn addr(s: &[u8], v6: bool) -> (IpAddr, u32) {
+        // %x skips leading blanks (a port wider than 4 digits shifts ss's
+        // fixed offsets and leaves one here).
+        let s = s.trim_ascii_start();
         let colon = memchr::memchr(b':', s).unwrap_or(s.len());
         let a = decode_addr(&s[..colon], v6);
         let port = s.get(colon + 1..).map_or(0, |p| {

@@ -1,0 +1,1 @@
+PROC_ROOT=/proc ss -ta dst 10.1.2.3

@@ -1,0 +1,1 @@
+PROC_ROOT=/proc ss -s
