@@ -500,6 +500,32 @@ mod tests {
     }
 
     #[test]
+    fn random_bytes_never_panic() {
+        // xorshift: deterministic garbage, including plausible headers.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..20_000 {
+            let len = (next() % 200) as usize;
+            let mut buf: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            if round % 2 == 0 && len >= 16 {
+                // A header whose length is small, exact or too large.
+                let l = [16u32, len as u32, len as u32 + 3, 0xffff_ffff][(next() % 4) as usize];
+                buf[..4].copy_from_slice(&l.to_ne_bytes());
+            }
+            for m in messages(&buf) {
+                let _ = InetDiag::parse(m.payload).map(|d| attrs(d.attrs).count());
+                let _ = UnixDiag::parse(m.payload).map(|u| attrs(u.attrs).count());
+            }
+            let _ = attrs(&buf).count();
+        }
+    }
+
+    #[test]
     fn live_dump_of_own_unix_socket() {
         // A socket of our own must show up in a UNIX_DIAG dump.
         let Ok(mut s) = DiagSocket::open() else { return };

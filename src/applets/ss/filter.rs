@@ -1181,6 +1181,39 @@ mod tests {
     }
 
     #[test]
+    fn random_words_never_panic() {
+        const WORDS: &[&str] = &[
+            "(", ")", "!", "not", "and", "&", "or", "|", "dst", "src", "sport", "dport", "dev", "fwmark", "cgroup",
+            "autobound", "=", "!=", ">", "<", ">=", "<=", "eq", "gt", ":22", "[::1]:80", "127.0.0.1/8", "*:*",
+            "unix:/tmp/*", "link:ip:lo", "netlink:rtnl:kernel", "inet6:[::]", "0x10/0xff", "lo", "1", "::/0",
+            "[", "]", ":", "/", "\\", "a b", "", "default", "all", "inet:", "vsock:1:2", "[::1", "300.1.1.1",
+        ];
+        let mut x: u64 = 42;
+        for _ in 0..5_000 {
+            let n = {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % 8) as usize
+            };
+            let words: Vec<&str> = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    WORDS[(x % WORDS.len() as u64) as usize]
+                })
+                .collect();
+            let (mut f, mut fam) = (inet_filter(), 0);
+            let (r, _) = parse(&words, &mut f, &mut fam);
+            if let Ok(Some(n)) = r {
+                let _ = compile(&n);
+                let _ = eval(&n, sock("127.0.0.1", 1, "::1", 2));
+            }
+        }
+    }
+
+    #[test]
     fn globs() {
         assert!(fnmatch_casefold(b"/tmp/*", b"/tmp/a/b.sock"));
         assert!(fnmatch_casefold(b"*SOCK", b"/run/x.sock"));
