@@ -46,6 +46,7 @@ OPTION_SETS = [
     ["-t", "state", "big"], ["-t", "state", "established", "state", "close-wait"], ["-t", "excl", "established"],
     ["-t", "state", "FIN-WAIT-1"], ["-t", "state", "syn-sent"], ["-t", "state", "closing"], ["-t", "state", "last-ack"],
     ["-u", "state", "unconnected"], ["-x", "state", "closed"], ["-t", "state", "bogus"], ["-t", "state"],
+    ["-ua", "dev", "lo"], ["-tl", "dev", "=", "lo"], ["-a", "dev", "!=", "lo"], ["-ul6"],
     ["-tm"], ["-um"], ["-xm"], ["-0m"], ["-f", "netlink", "-m"], ["-tmO"], ["-am"], ["-tame"], ["-t", "--tos"],
     ["-ta", "--tos", "-e"], ["-t", "--cgroup"], ["-ta", "--inet-sockopt"], ["-ta", "--inet-sockopt", "-O"],
     ["-ua", "--inet-sockopt"], ["--memory", "-x"],
