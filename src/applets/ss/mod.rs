@@ -19,7 +19,6 @@ use crate::core::names::services::{ServiceProto, Services};
 use crate::core::netlink::{self, DiagSocket, DumpError, InetDiag, UnixDiag, inet_attr, unix_attr};
 use crate::core::out::Out;
 use crate::core::owners::push_decimal;
-use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
 use crate::core::sys;
 use columns::Columns;
@@ -123,7 +122,6 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         opts,
         expr,
         cell: Vec::with_capacity(256),
-        reader: LineReader::new(),
         nl_protos: None,
         kill_sock: None,
         dump_sink: None,
@@ -205,7 +203,6 @@ struct Ss<W: Write, E: Write> {
     proc_root: PathBuf,
     /// Scratch for one cell's text.
     cell: Vec<u8>,
-    reader: LineReader,
     nl_protos: Option<Vec<Option<Vec<u8>>>>,
     /// -K: the second socket SOCK_DESTROY requests go through.
     kill_sock: Option<DiagSocket>,
@@ -525,7 +522,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             self.tcpdiag_file(&file);
             return;
         }
-        let forced = std::env::var_os(proto.env()).is_some() || std::env::var_os("PROC_ROOT").is_some();
+        let forced = Self::proc_forced(proto.env());
         if !forced && self.inet_netlink(proto).is_ok() {
             return;
         }
@@ -748,6 +745,33 @@ impl<W: Write, E: Write> Ss<W, E> {
             e |= 1 << (tcpinfo::INFO - 1) | 1 << (tcpinfo::VEGASINFO - 1) | 1 << (tcpinfo::CONG - 1);
         }
         e
+    }
+
+    /// Whether ss would skip netlink for this table: its variable or
+    /// PROC_ROOT is set.
+    fn proc_forced(env: &str) -> bool {
+        std::env::var_os(env).is_some() || std::env::var_os("PROC_ROOT").is_some()
+    }
+
+    /// The /proc file ss falls back to: `$ENV`, or `PROC_ROOT/rel`.
+    fn proc_file(&self, env: &str, rel: &str) -> Option<Vec<u8>> {
+        let path = env_path(&self.root, env).unwrap_or_else(|| self.proc_root.join(rel));
+        std::fs::read(path).ok()
+    }
+
+    /// One sock_diag dump; `row` sees each reply's payload as it arrives
+    /// and may stop the dump (returning false), which fails it.
+    fn dump_rows(&mut self, req: &[u8], mut row: impl FnMut(&mut Self, &[u8]) -> bool) -> Result<(), ()> {
+        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut stopped = false;
+        let res = sock.dump(req, |m| {
+            stopped = !row(self, m.payload);
+            !stopped
+        });
+        if stopped {
+            return Err(());
+        }
+        res.map_err(|e| self.report(e))
     }
 
     /// rtnl_dump_error(): sock_diag's ENOENT/EOPNOTSUPP are silent.
@@ -1054,7 +1078,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !self.filter.has_family(af::UNIX) {
             return;
         }
-        let forced = std::env::var_os("PROC_NET_UNIX").is_some() || std::env::var_os("PROC_ROOT").is_some();
+        let forced = Self::proc_forced("PROC_NET_UNIX");
         if !forced && self.unix_netlink().is_ok() {
             return;
         }
@@ -1068,7 +1092,6 @@ impl<W: Write, E: Write> Ss<W, E> {
     }
 
     fn unix_netlink(&mut self) -> Result<(), ()> {
-        let mut sock = DiagSocket::open().map_err(|_| ())?;
         let mut show = unix_attr::SHOW_NAME | unix_attr::SHOW_PEER | unix_attr::SHOW_RQLEN;
         if self.opts.mem {
             show |= unix_attr::SHOW_MEMINFO;
@@ -1077,17 +1100,12 @@ impl<W: Write, E: Write> Ss<W, E> {
             show |= unix_attr::SHOW_VFS | unix_attr::SHOW_ICONS;
         }
         let req = netlink::unix_request(self.filter.states, show);
-        let mut rows: Vec<Vec<u8>> = Vec::new();
-        let res = sock.dump(&req, |m| {
-            rows.push(m.payload.to_vec());
-            true
-        });
-        for p in &rows {
+        self.dump_rows(&req, |me, p| {
             if let Some(u) = UnixDiag::parse(p) {
-                self.unix_diag_row(&u);
+                me.unix_diag_row(&u);
             }
-        }
-        res.map_err(|e| self.report(e))
+            true
+        })
     }
 
     fn unix_diag_row(&mut self, u: &UnixDiag<'_>) {
@@ -1193,12 +1211,11 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     /// unix_show() over /proc/net/unix: rows sorted by type, then inode.
     fn unix_proc(&mut self) {
-        let path = env_path(&self.root, "PROC_NET_UNIX").unwrap_or_else(|| self.proc_root.join("net/unix"));
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut reader = std::mem::take(&mut self.reader);
-        let res = reader.read(&path, |l| lines.push(l.to_vec()));
-        self.reader = reader;
-        if res.is_err() || lines.is_empty() {
+        let Some(data) = self.proc_file("PROC_NET_UNIX", "net/unix") else {
+            return;
+        };
+        let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+        if lines.is_empty() {
             return;
         }
         let newformat = lines[0].starts_with(b"Peer");
@@ -1285,19 +1302,14 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !self.filter.has_family(af::NETLINK) || self.filter.states & (1 << state::CLOSE) == 0 {
             return;
         }
-        let forced = std::env::var_os("PROC_NET_NETLINK").is_some() || std::env::var_os("PROC_ROOT").is_some();
+        let forced = Self::proc_forced("PROC_NET_NETLINK");
         if !forced && self.netlink_netlink().is_ok() {
             return;
         }
-        let path = env_path(&self.root, "PROC_NET_NETLINK").unwrap_or_else(|| self.proc_root.join("net/netlink"));
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut reader = std::mem::take(&mut self.reader);
-        let res = reader.read(&path, |l| lines.push(l.to_vec()));
-        self.reader = reader;
-        if res.is_err() {
+        let Some(data) = self.proc_file("PROC_NET_NETLINK", "net/netlink") else {
             return;
-        }
-        for line in lines.iter().skip(1) {
+        };
+        for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).skip(1) {
             let mut w = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
             let sk = proc_line::hex_u64(w.next());
             let prot = proc_line::dec_i64(w.next()) as i32;
@@ -1311,7 +1323,6 @@ impl<W: Write, E: Write> Ss<W, E> {
     }
 
     fn netlink_netlink(&mut self) -> Result<(), ()> {
-        let mut sock = DiagSocket::open().map_err(|_| ())?;
         let mut body = [0u8; 20];
         body[0] = libc::AF_NETLINK as u8;
         body[1] = 255; // NDIAG_PROTO_ALL
@@ -1321,14 +1332,9 @@ impl<W: Write, E: Write> Ss<W, E> {
             netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
             &body,
         );
-        let mut rows: Vec<Vec<u8>> = Vec::new();
-        let res = sock.dump(&req, |m| {
-            rows.push(m.payload.to_vec());
-            true
-        });
-        for p in &rows {
+        self.dump_rows(&req, |me, p| {
             if p.len() < 28 {
-                continue;
+                return true;
             }
             let attrs = &p[28..];
             let find = |k: u16| netlink::attrs(attrs).find(|(t, _)| *t == k).map(|(_, v)| v);
@@ -1336,7 +1342,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             let (rq, wq) = find(0)
                 .filter(|m| m.len() >= 12)
                 .map_or((0, 0), |m| (netlink::u32_ne(m, 0) as i32, netlink::u32_ne(m, 8) as i32));
-            let kept = self.netlink_row(
+            let kept = me.netlink_row(
                 p[2] as i32,
                 netlink::u32_ne(p, 4) as i32,
                 groups,
@@ -1348,13 +1354,13 @@ impl<W: Write, E: Write> Ss<W, E> {
                 0,
                 0,
             );
-            if kept && self.opts.mem {
+            if kept && me.opts.mem {
                 let mut t = b"\t".to_vec();
                 skmeminfo(&mut t, find(0), None);
-                self.cols.out(&t);
+                me.cols.out(&t);
             }
-        }
-        res.map_err(|e| self.report(e))
+            true
+        })
     }
 
     /// netlink_show_one().
@@ -1451,19 +1457,14 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !self.filter.has_family(af::PACKET) || self.filter.states & (1 << state::CLOSE) == 0 {
             return;
         }
-        let forced = std::env::var_os("PROC_NET_PACKET").is_some() || std::env::var_os("PROC_ROOT").is_some();
+        let forced = Self::proc_forced("PROC_NET_PACKET");
         if !forced && self.packet_netlink().is_ok() {
             return;
         }
-        let path = env_path(&self.root, "PROC_NET_PACKET").unwrap_or_else(|| self.proc_root.join("net/packet"));
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut reader = std::mem::take(&mut self.reader);
-        let res = reader.read(&path, |l| lines.push(l.to_vec()));
-        self.reader = reader;
-        if res.is_err() {
+        let Some(data) = self.proc_file("PROC_NET_PACKET", "net/packet") else {
             return;
-        }
-        for line in lines.iter().skip(1) {
+        };
+        for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).skip(1) {
             // "%llx %*d %d %x %d %d %u %u %u": sk refcnt type proto iface r rmem uid inode
             let mut w = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
             let sk = proc_line::hex_u64(w.next());
@@ -1480,7 +1481,6 @@ impl<W: Write, E: Write> Ss<W, E> {
     }
 
     fn packet_netlink(&mut self) -> Result<(), ()> {
-        let mut sock = DiagSocket::open().map_err(|_| ())?;
         let mut body = [0u8; 20];
         body[0] = libc::AF_PACKET as u8;
         body[8..12].copy_from_slice(&0x3du32.to_ne_bytes()); // info, rings, fanout, meminfo, filter
@@ -1489,131 +1489,130 @@ impl<W: Write, E: Write> Ss<W, E> {
             netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
             &body,
         );
-        let mut rows: Vec<Vec<u8>> = Vec::new();
-        let res = sock.dump(&req, |m| {
-            rows.push(m.payload.to_vec());
-            true
-        });
-        for p in &rows {
-            if p.len() < 16 {
-                continue;
-            }
-            let attrs = &p[16..];
-            let find = |k: u16| netlink::attrs(attrs).find(|(t, _)| *t == k).map(|(_, v)| v);
-            // Without meminfo ss stops and reads /proc/net/packet instead.
-            let Some(mem) = find(6) else { return Err(()) };
-            let rq = if mem.len() >= 4 {
-                netlink::u32_ne(mem, 0) as i32
-            } else {
-                0
-            };
-            let info = find(0).filter(|i| i.len() >= 24);
-            let iface = info.map_or(0, |i| netlink::u32_ne(i, 0) as i32);
-            let uid = find(5).filter(|u| u.len() >= 4).map_or(0, |u| netlink::u32_ne(u, 0));
-            let cookie = ((netlink::u32_ne(p, 12) as u64) << 32) | netlink::u32_ne(p, 8) as u64;
-            let prot = u16::from_ne_bytes([p[2], p[3]]) as u32;
-            if !self.packet_row(p[1] as u32, prot, iface, rq, uid, netlink::u32_ne(p, 4), cookie) {
-                continue;
-            }
-            if self.opts.details > 0 {
-                let nl = if self.opts.oneline { &b" "[..] } else { &b"\n\t"[..] };
-                let mut t = Vec::new();
-                if let Some(i) = info {
-                    t.extend_from_slice(nl);
-                    t.extend_from_slice(b"ver:");
-                    push_signed(&mut t, netlink::u32_ne(i, 4) as i32 as i64);
-                    t.extend_from_slice(b" cpy_thresh:");
-                    push_signed(&mut t, netlink::u32_ne(i, 12) as i32 as i64);
-                    t.extend_from_slice(b" flags( ");
-                    let flags = netlink::u32_ne(i, 20);
-                    for (bit, name) in [
-                        (1, &b"running"[..]),
-                        (2, b" auxdata"),
-                        (4, b" origdev"),
-                        (8, b" vnethdr"),
-                        (16, b" loss"),
-                    ] {
-                        if flags & bit != 0 {
-                            t.extend_from_slice(name);
-                        }
-                    }
-                    if flags == 0 {
-                        t.push(b'0');
-                    }
-                    t.extend_from_slice(b" )");
-                }
-                for (kind, name) in [(2u16, &b"ring_rx("[..]), (3, b"ring_tx(")] {
-                    if let Some(r) = find(kind).filter(|r| r.len() >= 28) {
-                        t.extend_from_slice(nl);
+        self.dump_rows(&req, |me, p| me.packet_diag_row(p))
+    }
+
+    /// packet_show_sock(): false when a reply lacks meminfo (ss then stops
+    /// and reads /proc/net/packet instead).
+    fn packet_diag_row(&mut self, p: &[u8]) -> bool {
+        if p.len() < 16 {
+            return true;
+        }
+        let attrs = &p[16..];
+        let find = |k: u16| netlink::attrs(attrs).find(|(t, _)| *t == k).map(|(_, v)| v);
+        // Without meminfo ss stops and reads /proc/net/packet instead.
+        let Some(mem) = find(6) else { return false };
+        let rq = if mem.len() >= 4 {
+            netlink::u32_ne(mem, 0) as i32
+        } else {
+            0
+        };
+        let info = find(0).filter(|i| i.len() >= 24);
+        let iface = info.map_or(0, |i| netlink::u32_ne(i, 0) as i32);
+        let uid = find(5).filter(|u| u.len() >= 4).map_or(0, |u| netlink::u32_ne(u, 0));
+        let cookie = ((netlink::u32_ne(p, 12) as u64) << 32) | netlink::u32_ne(p, 8) as u64;
+        let prot = u16::from_ne_bytes([p[2], p[3]]) as u32;
+        if !self.packet_row(p[1] as u32, prot, iface, rq, uid, netlink::u32_ne(p, 4), cookie) {
+            return true;
+        }
+        if self.opts.details > 0 {
+            let nl = if self.opts.oneline { &b" "[..] } else { &b"\n\t"[..] };
+            let mut t = Vec::new();
+            if let Some(i) = info {
+                t.extend_from_slice(nl);
+                t.extend_from_slice(b"ver:");
+                push_signed(&mut t, netlink::u32_ne(i, 4) as i32 as i64);
+                t.extend_from_slice(b" cpy_thresh:");
+                push_signed(&mut t, netlink::u32_ne(i, 12) as i32 as i64);
+                t.extend_from_slice(b" flags( ");
+                let flags = netlink::u32_ne(i, 20);
+                for (bit, name) in [
+                    (1, &b"running"[..]),
+                    (2, b" auxdata"),
+                    (4, b" origdev"),
+                    (8, b" vnethdr"),
+                    (16, b" loss"),
+                ] {
+                    if flags & bit != 0 {
                         t.extend_from_slice(name);
-                        for (k, (label, at)) in [
-                            ("blk_size:", 0),
-                            (",blk_nr:", 4),
-                            (",frm_size:", 8),
-                            (",frm_nr:", 12),
-                            (",tmo:", 16),
-                        ]
-                        .iter()
-                        .enumerate()
-                        {
-                            let _ = k;
-                            t.extend_from_slice(label.as_bytes());
-                            push_signed(&mut t, netlink::u32_ne(r, *at) as i32 as i64);
-                        }
-                        t.extend_from_slice(b",features:0x");
-                        push_hex(&mut t, netlink::u32_ne(r, 24) as u64);
-                        t.push(b')');
                     }
                 }
-                if let Some(fo) = find(4).filter(|f| f.len() >= 4) {
-                    let fanout = netlink::u32_ne(fo, 0);
+                if flags == 0 {
+                    t.push(b'0');
+                }
+                t.extend_from_slice(b" )");
+            }
+            for (kind, name) in [(2u16, &b"ring_rx("[..]), (3, b"ring_tx(")] {
+                if let Some(r) = find(kind).filter(|r| r.len() >= 28) {
                     t.extend_from_slice(nl);
-                    t.extend_from_slice(b"fanout(id:");
-                    push_signed(&mut t, (fanout & 0xffff) as i64);
-                    t.extend_from_slice(b",type:");
-                    match (fanout >> 16) & 0xffff {
-                        0 => t.extend_from_slice(b"hash"),
-                        1 => t.extend_from_slice(b"lb"),
-                        2 => t.extend_from_slice(b"cpu"),
-                        3 => t.extend_from_slice(b"roll"),
-                        4 => t.extend_from_slice(b"random"),
-                        5 => t.extend_from_slice(b"qm"),
-                        x => {
-                            t.extend_from_slice(b"0x");
-                            push_hex(&mut t, x as u64);
-                        }
+                    t.extend_from_slice(name);
+                    for (k, (label, at)) in [
+                        ("blk_size:", 0),
+                        (",blk_nr:", 4),
+                        (",frm_size:", 8),
+                        (",frm_nr:", 12),
+                        (",tmo:", 16),
+                    ]
+                    .iter()
+                    .enumerate()
+                    {
+                        let _ = k;
+                        t.extend_from_slice(label.as_bytes());
+                        push_signed(&mut t, netlink::u32_ne(r, *at) as i32 as i64);
                     }
+                    t.extend_from_slice(b",features:0x");
+                    push_hex(&mut t, netlink::u32_ne(r, 24) as u64);
                     t.push(b')');
                 }
-                self.cols.out(&t);
             }
-            if self.opts.bpf
-                && let Some(f) = find(7)
-            {
-                let n = f.len() / 8;
-                let mut t = Vec::new();
-                t.extend_from_slice(if self.opts.oneline {
-                    b" bpf filter ("
-                } else {
-                    b"\n\tbpf filter ("
-                });
-                push_signed(&mut t, n as i64);
-                t.extend_from_slice(b"): ");
-                for insn in f.chunks_exact(8) {
-                    let code = u16::from_ne_bytes([insn[0], insn[1]]);
-                    t.extend_from_slice(
-                        format!(" 0x{:02x} {} {} {},", code, insn[2], insn[3], netlink::u32_ne(insn, 4)).as_bytes(),
-                    );
+            if let Some(fo) = find(4).filter(|f| f.len() >= 4) {
+                let fanout = netlink::u32_ne(fo, 0);
+                t.extend_from_slice(nl);
+                t.extend_from_slice(b"fanout(id:");
+                push_signed(&mut t, (fanout & 0xffff) as i64);
+                t.extend_from_slice(b",type:");
+                match (fanout >> 16) & 0xffff {
+                    0 => t.extend_from_slice(b"hash"),
+                    1 => t.extend_from_slice(b"lb"),
+                    2 => t.extend_from_slice(b"cpu"),
+                    3 => t.extend_from_slice(b"roll"),
+                    4 => t.extend_from_slice(b"random"),
+                    5 => t.extend_from_slice(b"qm"),
+                    x => {
+                        t.extend_from_slice(b"0x");
+                        push_hex(&mut t, x as u64);
+                    }
                 }
-                self.cols.out(&t);
+                t.push(b')');
             }
-            if self.opts.mem {
-                let mut t = Vec::new();
-                skmeminfo(&mut t, Some(mem), None);
-                self.cols.out(&t);
-            }
+            self.cols.out(&t);
         }
-        res.map_err(|e| self.report(e))
+        if self.opts.bpf
+            && let Some(f) = find(7)
+        {
+            let n = f.len() / 8;
+            let mut t = Vec::new();
+            t.extend_from_slice(if self.opts.oneline {
+                b" bpf filter ("
+            } else {
+                b"\n\tbpf filter ("
+            });
+            push_signed(&mut t, n as i64);
+            t.extend_from_slice(b"): ");
+            for insn in f.chunks_exact(8) {
+                let code = u16::from_ne_bytes([insn[0], insn[1]]);
+                t.extend_from_slice(
+                    format!(" 0x{:02x} {} {} {},", code, insn[2], insn[3], netlink::u32_ne(insn, 4)).as_bytes(),
+                );
+            }
+            self.cols.out(&t);
+        }
+        if self.opts.mem {
+            let mut t = Vec::new();
+            skmeminfo(&mut t, Some(mem), None);
+            self.cols.out(&t);
+        }
+        true
     }
 
     /// packet_stats_print().
