@@ -470,13 +470,11 @@ mod tests {
         let mut m = request(20, 0, &[]);
         m[0] = 200;
         assert_eq!(messages(&m).count(), 0);
-        let two = [request(20, 0, &[1, 2, 3]), request(3, 0, &[])].concat();
-        // The first message is padded to 4 bytes in a real dump.
+        // A real dump pads each message to 4 bytes.
         let mut padded = request(20, 0, &[1, 2, 3]);
         padded.push(0);
         padded.extend_from_slice(&request(3, 0, &[]));
         assert_eq!(messages(&padded).map(|m| m.kind).collect::<Vec<_>>(), vec![20, 3]);
-        assert!(messages(&two).count() >= 1);
     }
 
     #[test]

@@ -803,7 +803,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         {
             kind = b as u16;
         }
-        let netid = proto_name(kind, proto);
+        let netid = proto_name(kind);
         if self.expr.is_some() {
             let mark = d
                 .attr(inet_attr::MARK)
@@ -1846,16 +1846,15 @@ fn nl_protos(root: &SysRoot) -> Vec<Option<Vec<u8>>> {
 }
 
 /// proto_name(): Netid of an inet socket.
-fn proto_name(kind: u16, section: InetProto) -> &'static [u8] {
-    let _ = section;
+fn proto_name(kind: u16) -> &'static [u8] {
     match kind {
         0 => b"raw",
         17 => b"udp",
         6 => b"tcp",
-        33 => b"dccp",
+        262 => b"mptcp",
         132 => b"sctp",
+        33 => b"dccp",
         58 => b"icmp6",
-        255 => b"raw",
         _ => b"???",
     }
 }
