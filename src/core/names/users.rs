@@ -12,22 +12,27 @@ pub struct Users {
     /// Lookups made so far (the originals look up per row; answers do not
     /// change within a run, so one call per uid is enough).
     cache: HashMap<u32, Option<Vec<u8>>>,
+    /// Snapshot only: (name, uid) in /etc/passwd order, for getpwnam().
+    by_name: Vec<(Vec<u8>, u32)>,
 }
 
 impl Users {
     pub fn new(root: &SysRoot) -> Users {
         let mut cache = HashMap::new();
+        let mut by_name = Vec::new();
         if !root.is_live() {
             let mut reader = LineReader::new();
             let _ = reader.read(&root.path("/etc/passwd"), |line| {
                 if let Some((uid, name)) = parse_passwd_line(line) {
                     cache.entry(uid).or_insert_with(|| Some(name.to_vec()));
+                    by_name.push((name.to_vec(), uid));
                 }
             });
         }
         Users {
             live: root.is_live(),
             cache,
+            by_name,
         }
     }
 
@@ -38,6 +43,17 @@ impl Users {
             self.cache.insert(uid, found);
         }
         self.cache.get(&uid).and_then(|n| n.as_deref())
+    }
+}
+
+impl Users {
+    /// getpwnam(name)->pw_uid (lsof's `-u login`).
+    pub fn uid_by_name(&self, name: &[u8]) -> Option<u32> {
+        if self.live {
+            let name = std::ffi::OsStr::from_bytes(name);
+            return uzers::get_user_by_name(name).map(|u| u.uid());
+        }
+        self.by_name.iter().find(|(n, _)| n == name).map(|&(_, uid)| uid)
     }
 }
 

@@ -1,0 +1,735 @@
+//! One lsof scan: the socket tables lsof would consult, then every process
+//! in pid order, kept or dropped as lsof's is_proc_excl()/is_cmd_excl()
+//! decide *before* its fds are read (so `-a -p` costs one process), then
+//! the socket fds of the kept ones, each selected as lsof's
+//! process_proc_sock() and is_file_sel() would. Only selected files are
+//! kept, with what printing needs; processes and fds that vanish mid-scan
+//! are skipped silently, as lsof skips them.
+
+use super::inet_spec::Proto;
+use super::options::{Options, sel};
+use crate::core::owners::{BuildInodeHasher, SocketFd, parse_decimal, push_decimal, read_socket_fds};
+use crate::core::proc_net::{LineReader, decode_addr};
+use crate::core::root::SysRoot;
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+
+/// A row of /proc/net/{tcp,udp,udplite}{,6} as lsof keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct InetRow {
+    pub v6: bool,
+    pub proto: Proto,
+    pub local: [u8; 16],
+    pub local_port: u32,
+    pub remote: [u8; 16],
+    pub remote_port: u32,
+    pub state: u32,
+    pub txq: u64,
+    pub rxq: u64,
+}
+
+/// A row of /proc/net/unix as lsof keeps it.
+#[derive(Debug, Clone)]
+pub struct UnixRow {
+    /// `0x` + the Num column, if any.
+    pub pcb: Vec<u8>,
+    pub path: Option<Vec<u8>>,
+    /// The socket type, or u32::MAX when unreadable.
+    pub ty: u32,
+    pub flags: u64,
+    pub state: u64,
+}
+
+#[derive(Default)]
+pub struct Tables {
+    inet: HashMap<u64, InetRow, BuildInodeHasher>,
+    unix: HashMap<u64, UnixRow, BuildInodeHasher>,
+}
+
+/// One endpoint as printed: address (v4 in the first 4 bytes) and port.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub addr: [u8; 16],
+    pub port: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Inet {
+        row: InetRow,
+        /// The printed family: IPv4 for v4-mapped endpoints.
+        v6_addrs: bool,
+        local: Option<Endpoint>,
+        remote: Option<Endpoint>,
+    },
+    Unix(UnixRow),
+}
+
+/// One selected socket file.
+#[derive(Debug, Clone)]
+pub struct SockFile {
+    pub fd: u32,
+    pub inode: u64,
+    pub kind: Kind,
+    pub access: u8,
+    /// fdinfo `pos:`.
+    pub offset: Option<u64>,
+    /// fdinfo `flags:`.
+    pub flags: Option<u64>,
+}
+
+pub struct Proc {
+    pub pid: i32,
+    pub ppid: i32,
+    pub pgid: i32,
+    pub uid: u32,
+    pub cmd: Vec<u8>,
+    pub files: Vec<SockFile>,
+}
+
+/// What one scan found, plus the "found" marks it leaves in `Options`.
+pub struct Scan {
+    pub procs: Vec<Proc>,
+    /// An ORed process selector matched: lsof would list all its files.
+    pub refused: bool,
+}
+
+impl Tables {
+    /// Loads the tables the selection can need. Missing files are skipped
+    /// silently; a file whose header is not lsof's gets its warning.
+    pub fn load(root: &SysRoot, o: &Options, reader: &mut LineReader, err: &mut Vec<u8>) -> Tables {
+        let mut t = Tables::default();
+        let inet_needed =
+            (o.net.on || !o.specs.is_empty() || o.tcp_include.iter().any(|&s| s != 0)) && !o.no_inet_tables;
+        if o.unix {
+            t.load_unix(root, o, reader, err);
+        }
+        if inet_needed {
+            for (file, v6, proto) in [
+                ("/proc/net/tcp6", true, Proto::Tcp),
+                ("/proc/net/udp6", true, Proto::Udp),
+                ("/proc/net/udplite6", true, Proto::UdpLite),
+                ("/proc/net/tcp", false, Proto::Tcp),
+                ("/proc/net/udp", false, Proto::Udp),
+                ("/proc/net/udplite", false, Proto::UdpLite),
+            ] {
+                t.load_inet(root, file, v6, proto, o, reader, err);
+            }
+        }
+        t
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn load_inet(
+        &mut self,
+        root: &SysRoot,
+        file: &str,
+        v6: bool,
+        proto: Proto,
+        o: &Options,
+        reader: &mut LineReader,
+        err: &mut Vec<u8>,
+    ) {
+        let mut header = true;
+        let mut stop = false;
+        let inet = &mut self.inet;
+        let _ = reader.read(&root.path(file), |line| {
+            if stop {
+                return;
+            }
+            if header {
+                let f: Vec<&[u8]> = fields(line, b"").take(12).collect();
+                if f.len() < 12 {
+                    return;
+                }
+                let remote: &[u8] = if v6 { b"remote_address" } else { b"rem_address" };
+                if f[1] != b"local_address"
+                    || f[2] != remote
+                    || f[3] != b"st"
+                    || f[4] != b"tx_queue"
+                    || f[5] != b"rx_queue"
+                    || f[11] != b"inode"
+                {
+                    if o.warn {
+                        warn_format(err, &o.pn, file);
+                    }
+                    stop = true;
+                }
+                header = false;
+                return;
+            }
+            if let Some((inode, row)) = parse_inet_row(line, v6, proto) {
+                inet.entry(inode).or_insert(row);
+            }
+        });
+    }
+
+    fn load_unix(&mut self, root: &SysRoot, o: &Options, reader: &mut LineReader, err: &mut Vec<u8>) {
+        let mut header = true;
+        let mut stop = false;
+        let unix = &mut self.unix;
+        let _ = reader.read(&root.path("/proc/net/unix"), |line| {
+            if stop {
+                return;
+            }
+            let f: Vec<&[u8]> = fields(line, b":").take(9).collect();
+            if f.len() < 7 {
+                return;
+            }
+            if header {
+                let names: [&[u8]; 7] = [b"Num", b"RefCount", b"Protocol", b"Flags", b"Type", b"St", b"Inode"];
+                if f[..7] != names[..] || f.len() < 8 || f[7] != b"Path" {
+                    if o.warn {
+                        warn_format(err, &o.pn, "/proc/net/unix");
+                    }
+                    stop = true;
+                }
+                header = false;
+                return;
+            }
+            let Some(inode) = strtoul(f[6], 0) else { return };
+            if unix.contains_key(&inode) {
+                return;
+            }
+            let mut pcb = Vec::new();
+            if !f[0].is_empty() {
+                pcb.extend_from_slice(b"0x");
+                pcb.extend_from_slice(f[0]);
+            }
+            let path = f.get(7).filter(|p| !p.is_empty()).map(|p| p.to_vec());
+            let ty = strtoul(f[4], 16).map(|t| t as u32).unwrap_or(u32::MAX);
+            let flags = strtoul(f[3], 16).unwrap_or(0);
+            let state = strtoul(f[5], 16).unwrap_or(0);
+            unix.insert(
+                inode,
+                UnixRow {
+                    pcb,
+                    path,
+                    ty,
+                    flags,
+                    state,
+                },
+            );
+        });
+    }
+}
+
+fn warn_format(err: &mut Vec<u8>, pn: &[u8], file: &str) {
+    err.extend_from_slice(pn);
+    err.extend_from_slice(b": WARNING: unsupported format: ");
+    err.extend_from_slice(file.as_bytes());
+    err.push(b'\n');
+}
+
+/// lsof's get_fields(): words split at blanks, and at `seps` too; the
+/// separator that ends a word is consumed, so two in a row give an empty word.
+pub fn fields<'a>(line: &'a [u8], seps: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        if i >= line.len() || line[i] == b'\n' || line[i] == 0 {
+            return None;
+        }
+        let start = i;
+        while i < line.len()
+            && line[i] != b'\n'
+            && line[i] != b' '
+            && line[i] != b'\t'
+            && line[i] != 0
+            && !seps.contains(&line[i])
+        {
+            i += 1;
+        }
+        let word = &line[start..i];
+        if i < line.len() && line[i] != b'\n' {
+            i += 1;
+        } else {
+            i = line.len();
+        }
+        Some(word)
+    })
+}
+
+/// strtoul(s, &end, base) that must consume all of `s` (base 0: C prefixes).
+fn strtoul(s: &[u8], base: u32) -> Option<u64> {
+    let (digits, radix) = match base {
+        0 if s.len() > 1 && s[0] == b'0' && (s[1] == b'x' || s[1] == b'X') => (&s[2..], 16),
+        0 if s.len() > 1 && s[0] == b'0' => (&s[1..], 8),
+        0 => (s, 10),
+        16 if s.len() > 2 && s[0] == b'0' && (s[1] == b'x' || s[1] == b'X') => (&s[2..], 16),
+        b => (s, b),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = (c as char).to_digit(radix)? as u64;
+        v = v.checked_mul(radix as u64)?.checked_add(d)?;
+    }
+    if v == u64::MAX { None } else { Some(v) }
+}
+
+fn parse_inet_row(line: &[u8], v6: bool, proto: Proto) -> Option<(u64, InetRow)> {
+    let f: Vec<&[u8]> = fields(line, b":").take(15).collect();
+    if f.len() < 14 {
+        return None;
+    }
+    let addr = |s: &[u8]| -> Option<[u8; 16]> {
+        if v6 {
+            if s.len() != 32 || !s.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            Some(decode_addr(s, true).bytes)
+        } else {
+            let v = strtoul(s, 16)?;
+            let mut b = [0u8; 16];
+            b[..4].copy_from_slice(&(v as u32).to_ne_bytes());
+            Some(b)
+        }
+    };
+    let local = addr(f[1])?;
+    let local_port = strtoul(f[2], 16)? as u32 & 0xffff;
+    let remote = addr(f[3])?;
+    let remote_port = strtoul(f[4], 16)? as u32 & 0xffff;
+    let state = strtoul(f[5], 16)? as u32;
+    let txq = strtoul(f[6], 16)?;
+    let rxq = strtoul(f[7], 16)?;
+    let inode = strtoul(f[13], 0)?;
+    Some((
+        inode,
+        InetRow {
+            v6,
+            proto,
+            local,
+            local_port,
+            remote,
+            remote_port,
+            state,
+            txq,
+            rxq,
+        },
+    ))
+}
+
+/// What /proc/PID/stat says, read the way lsof's read_id_stat() reads it
+/// (the command ends at the `)` that balances the first `(`).
+struct StatLine {
+    cmd: Vec<u8>,
+    ppid: i32,
+    pgid: i32,
+    zombie: bool,
+}
+
+fn read_stat(data: &[u8], pid: i32) -> Option<StatLine> {
+    let end = data
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t' || b == b'\n')
+        .unwrap_or(data.len());
+    if atoi(&data[..end]) != pid as i64 {
+        return None;
+    }
+    let mut i = end + 1;
+    while i < data.len() && data[i] == b' ' {
+        i += 1;
+    }
+    if data.get(i) != Some(&b'(') {
+        return None;
+    }
+    i += 1;
+    let mut depth = 1;
+    let mut cmd = Vec::new();
+    loop {
+        let &c = data.get(i)?;
+        i += 1;
+        if c == b'(' {
+            depth += 1;
+        }
+        if c == b')' {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        }
+        cmd.push(c);
+    }
+    let rest = &data[i..];
+    let rest = &rest[..rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |p| p + 1)];
+    let f: Vec<&[u8]> = fields(rest, b"").take(3).collect();
+    if f.len() < 3 || f[1].is_empty() || f[2].is_empty() {
+        return None;
+    }
+    Some(StatLine {
+        cmd,
+        ppid: atoi(f[1]) as i32,
+        pgid: atoi(f[2]) as i32,
+        zombie: f[0] == b"Z",
+    })
+}
+
+fn atoi(v: &[u8]) -> i64 {
+    let mut i = 0;
+    while i < v.len() && (v[i] == b' ' || (9..=13).contains(&v[i])) {
+        i += 1;
+    }
+    let neg = v.get(i) == Some(&b'-');
+    if matches!(v.get(i), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let n = v[i..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |a, &d| a.wrapping_mul(10).wrapping_add((d - b'0') as i64));
+    if neg { -n } else { n }
+}
+
+/// lsof's is_proc_excl(): true to skip the process; otherwise `sf` holds
+/// the process selection flags and `primary` whether it was selected itself.
+fn proc_excluded(o: &mut Options, pid: i32, pgid: i32, uid: u32, sf: &mut u32, primary: &mut bool) -> bool {
+    *sf = 0;
+    *primary = false;
+    if o.uids.iter().any(|u| u.exclude && u.uid == uid)
+        || o.pgids.iter().any(|p| p.exclude && p.id == pgid)
+        || o.pids.iter().any(|p| p.exclude && p.id == pid)
+    {
+        return true;
+    }
+    let selflags = o.selflags;
+    let ids = sel::PGID | sel::PID | sel::UID;
+    if selflags & sel::PGID != 0 {
+        if let Some(p) = o.pgids.iter_mut().find(|p| !p.exclude && p.id == pgid) {
+            p.found = true;
+            *primary = true;
+            *sf = sel::PGID;
+            if selflags == sel::PGID {
+                return false;
+            }
+        }
+        if selflags == sel::PGID && *sf == 0 {
+            return true;
+        }
+    }
+    if selflags & sel::PID != 0 {
+        if let Some(p) = o.pids.iter_mut().find(|p| !p.exclude && p.id == pid) {
+            p.found = true;
+            *primary = true;
+            *sf |= sel::PID;
+            if selflags == sel::PID {
+                return false;
+            }
+        }
+        if selflags == sel::PID && *sf == 0 {
+            return true;
+        }
+    }
+    if selflags & sel::UID != 0 {
+        if let Some(u) = o.uids.iter_mut().find(|u| !u.exclude && u.uid == uid) {
+            u.found = true;
+            *primary = true;
+            *sf |= sel::UID;
+            if selflags == sel::UID {
+                return false;
+            }
+        }
+        if selflags == sel::UID && *sf & sel::UID == 0 {
+            return true;
+        }
+    }
+    if *sf == 0 {
+        return o.and && selflags & ids != 0;
+    }
+    if selflags & ids != 0 {
+        if o.and {
+            return selflags & ids != *sf;
+        }
+        return false;
+    }
+    o.and
+}
+
+/// lsof's is_cmd_excl().
+fn cmd_excluded(o: &mut Options, cmd: &[u8], sf: &mut u32, primary: &mut bool) -> bool {
+    if o.cmd_excl > 0 && o.cmds.iter().any(|c| c.exclude && cmd.starts_with(&c.text)) {
+        return true;
+    }
+    if o.selflags & sel::CMD == 0 {
+        return false;
+    }
+    if let Some(c) = o.cmds.iter_mut().find(|c| !c.exclude && cmd.starts_with(&c.text)) {
+        c.found = true;
+        *primary = true;
+        *sf |= sel::CMD;
+        return false;
+    }
+    if let Some(r) = o.cmd_regexes.iter_mut().find(|r| r.re.is_match(cmd)) {
+        r.found = true;
+        *primary = true;
+        *sf |= sel::CMD;
+        return false;
+    }
+    o.selflags == sel::CMD || o.and
+}
+
+/// lsof's ck_fd_status() folded into the file's flags.
+fn fd_flag(o: &Options, fd: u32) -> u32 {
+    let Some(exclude) = o.fd_exclude else { return 0 };
+    let hit = o
+        .fds
+        .iter()
+        .any(|f| f.name.is_none() && fd as i64 >= f.lo && fd as i64 <= f.hi);
+    if exclude != hit { sel::FD } else { 0 }
+}
+
+fn v4_mapped(a: &[u8; 16]) -> bool {
+    a[..10].iter().all(|&b| b == 0) && a[10] == 0xff && a[11] == 0xff
+}
+
+impl Scan {
+    pub fn run(root: &SysRoot, o: &mut Options, tables: &Tables) -> Scan {
+        let mut procs = Vec::new();
+        let mut path = Vec::with_capacity(64);
+        root.path_into(b"/proc", &mut path);
+        let base_len = path.len();
+        let Ok(dir) = std::fs::read_dir(OsStr::from_bytes(&path)) else {
+            return Scan { procs, refused: false };
+        };
+        let mut pids: Vec<u32> = dir
+            .filter_map(|e| e.ok())
+            .filter_map(|e| parse_decimal(e.file_name().as_bytes()))
+            .collect();
+        pids.sort_unstable();
+        let mut fd_nums = Vec::new();
+        let mut sock_fds: Vec<SocketFd> = Vec::new();
+        let mut stat_buf = Vec::new();
+        for pid in pids {
+            path.truncate(base_len);
+            path.push(b'/');
+            push_decimal(&mut path, pid as u64);
+            path.push(b'/');
+            let pid_len = path.len();
+            let Ok(meta) = std::fs::metadata(OsStr::from_bytes(&path)) else {
+                continue;
+            };
+            let uid = meta.uid();
+            path.extend_from_slice(b"stat");
+            stat_buf.clear();
+            if read_into(&path, &mut stat_buf).is_err() {
+                continue;
+            }
+            let Some(st) = read_stat(&stat_buf, pid as i32) else {
+                continue;
+            };
+            if st.zombie {
+                continue;
+            }
+            let (mut sf, mut primary) = (0, false);
+            if proc_excluded(o, pid as i32, st.pgid, uid, &mut sf, &mut primary)
+                || cmd_excluded(o, &st.cmd, &mut sf, &mut primary)
+            {
+                continue;
+            }
+            if primary && o.refuse_selected_procs {
+                return Scan { procs, refused: true };
+            }
+            path.truncate(pid_len);
+            path.extend_from_slice(b"fd");
+            sock_fds.clear();
+            if read_socket_fds(&mut path, true, &mut fd_nums, &mut sock_fds).is_err() {
+                continue;
+            }
+            let mut files = Vec::new();
+            for s in &sock_fds {
+                let mut fsf = if primary { sf } else { 0 };
+                fsf |= fd_flag(o, s.fd);
+                let Some((kind, more)) = classify(o, tables, s.inode) else {
+                    continue;
+                };
+                if more & sel::EXCLF != 0 {
+                    continue;
+                }
+                fsf |= more;
+                if fsf == 0 {
+                    continue;
+                }
+                if fsf & sel::NET != 0 {
+                    o.net.found = true;
+                }
+                if o.and && fsf & o.selflags != o.selflags {
+                    continue;
+                }
+                // Selected: what printing needs from fdinfo.
+                path.truncate(pid_len);
+                path.extend_from_slice(b"fdinfo/");
+                push_decimal(&mut path, s.fd as u64);
+                stat_buf.clear();
+                if read_into(&path, &mut stat_buf).is_err() {
+                    continue;
+                }
+                let (offset, flags) = fdinfo(&stat_buf);
+                let access = match flags.map(|f| f & 3) {
+                    Some(0) => b'r',
+                    Some(1) => b'w',
+                    _ => b'u',
+                };
+                files.push(SockFile {
+                    fd: s.fd,
+                    inode: s.inode,
+                    kind,
+                    access,
+                    offset,
+                    flags,
+                });
+            }
+            if !files.is_empty() {
+                procs.push(Proc {
+                    pid: pid as i32,
+                    ppid: st.ppid,
+                    pgid: st.pgid,
+                    uid,
+                    cmd: st.cmd,
+                    files,
+                });
+            }
+        }
+        Scan { procs, refused: false }
+    }
+}
+
+/// The socket's kind and the selection flags it earns (lsof's
+/// process_proc_sock()); None when it is in none of the loaded tables.
+fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(Kind, u32)> {
+    if let Some(u) = tables.unix.get(&inode) {
+        let f = if o.unix { sel::UNX } else { 0 };
+        return Some((Kind::Unix(u.clone()), f));
+    }
+    let row = *tables.inet.get(&inode)?;
+    let mut f = 0;
+    let st = row.state as usize;
+    if st < 12 {
+        if o.tcp_exclude[st] {
+            return Some((dummy_kind(row), sel::EXCLF));
+        }
+        if o.tcp_include.iter().any(|&s| s != 0) {
+            if o.tcp_include[st] != 0 {
+                o.tcp_include[st] = 2;
+            } else {
+                return Some((dummy_kind(row), sel::EXCLF));
+            }
+        }
+    }
+    if o.net.selects(row.v6) {
+        f |= sel::NET;
+    }
+    let local_set = row.local.iter().any(|&b| b != 0) || row.local_port != 0;
+    let remote_set = row.remote.iter().any(|&b| b != 0) || row.remote_port != 0;
+    let mut v6_addrs = row.v6;
+    let (mut la, mut ra) = (row.local, row.remote);
+    if row.v6 && ((remote_set && v4_mapped(&row.remote)) || (local_set && v4_mapped(&row.local))) {
+        v6_addrs = false;
+        // lsof takes the last 4 bytes of both addresses.
+        let (l, r) = (la, ra);
+        la = [0; 16];
+        ra = [0; 16];
+        la[..4].copy_from_slice(&l[12..]);
+        ra[..4].copy_from_slice(&r[12..]);
+    }
+    let local = local_set.then_some(Endpoint {
+        addr: la,
+        port: row.local_port,
+    });
+    let remote = remote_set.then_some(Endpoint {
+        addr: ra,
+        port: row.remote_port,
+    });
+    if o.selflags & sel::NA != 0 {
+        let mut m = false;
+        if let Some(r) = &remote {
+            m |= o.specs.matches(row.proto, v6_addrs, &r.addr, r.port);
+        }
+        if let Some(l) = &local {
+            m |= o.specs.matches(row.proto, v6_addrs, &l.addr, l.port);
+        }
+        if m {
+            f |= sel::NA;
+        }
+    }
+    Some((
+        Kind::Inet {
+            row,
+            v6_addrs,
+            local,
+            remote,
+        },
+        f,
+    ))
+}
+
+fn dummy_kind(row: InetRow) -> Kind {
+    Kind::Inet {
+        row,
+        v6_addrs: row.v6,
+        local: None,
+        remote: None,
+    }
+}
+
+/// `pos:` and `flags:` (octal, as the kernel writes it) of an fdinfo file.
+fn fdinfo(data: &[u8]) -> (Option<u64>, Option<u64>) {
+    let (mut pos, mut flags) = (None, None);
+    for line in data.split(|&b| b == b'\n') {
+        let mut f = fields(line, b"");
+        match (f.next(), f.next()) {
+            (Some(b"pos:"), Some(v)) => pos = strtoul(v, 0),
+            (Some(b"flags:"), Some(v)) => flags = strtoul(v, 0),
+            _ => {}
+        }
+    }
+    (pos, flags)
+}
+
+fn read_into(path: &[u8], buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(OsStr::from_bytes(path))?;
+    f.read_to_end(buf)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_lines_as_lsof_reads_them() {
+        let s = read_stat(b"42 (my (odd) cmd) S 1 42 42 0", 42).unwrap();
+        assert_eq!(s.cmd, b"my (odd) cmd");
+        assert_eq!((s.ppid, s.pgid, s.zombie), (1, 42, false));
+        assert!(read_stat(b"43 (x) S 1 2", 42).is_none());
+        assert!(read_stat(b"42 (x) Z 1 2", 42).unwrap().zombie);
+        let s = read_stat(b"42 (a\nb) S 7 8 9\n", 42).unwrap();
+        assert_eq!(s.cmd, b"a\nb");
+        assert!(read_stat(b"42 (unclosed", 42).is_none());
+    }
+
+    #[test]
+    fn get_fields_splits_like_lsof() {
+        let f: Vec<&[u8]> = fields(b"  0: 0100007F:1F90 x\n", b":").collect();
+        assert_eq!(f, vec![&b"0"[..], b"0100007F", b"1F90", b"x"]);
+        let f: Vec<&[u8]> = fields(b"a::b", b":").collect();
+        assert_eq!(f, vec![&b"a"[..], b"", b"b"]);
+    }
+
+    #[test]
+    fn inet_rows() {
+        let line = b"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 21166 1 0000000000000000 100 0 0 10 0";
+        let (ino, r) = parse_inet_row(line, false, Proto::Tcp).unwrap();
+        assert_eq!(ino, 21166);
+        assert_eq!((r.local_port, r.state), (8080, 10));
+        assert_eq!(&r.local[..4], &[127, 0, 0, 1]);
+        assert!(parse_inet_row(b"   0: 0100007F:1F90", false, Proto::Tcp).is_none());
+        assert_eq!(fdinfo(b"pos:\t0\nflags:\t02000002\n"), (Some(0), Some(0o2000002)));
+    }
+}
