@@ -5,6 +5,13 @@
     record_golden.py --scenario CASE_DIR   build the live scenario in a fresh
                                            namespace, snapshot it into
                                            CASE_DIR/root, then record
+    record_golden.py --live CASE_DIR       the same scenario and snapshot, but
+                                           the real tool runs on the live
+                                           system right before and after the
+                                           snapshot; kept only when both runs
+                                           agree (lsof: it stat()s each fd
+                                           link, which a copied proc tree
+                                           cannot answer)
 
 The real tool runs over the snapshot itself, so its output and the inputs
 belong to the same moment by construction: in a private mount and network
@@ -129,6 +136,40 @@ def scenario_inside(case):
     return {k: v for k, v in live.items() if live2[k] == v}
 
 
+def live_inside(case):
+    """Runs in a fresh network namespace: scenario, live runs around the
+    snapshot, expected files from them (up to 5 tries for a still moment)."""
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    ready = tempfile.mktemp(prefix="sockbox-scenario-ready-")
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    try:
+        deadline = time.time() + 30
+        while not os.path.exists(ready):
+            if proc.poll() is not None or time.time() > deadline:
+                sys.exit("record_golden: the scenario did not start")
+            time.sleep(0.05)
+        for _ in range(5):
+            before = [run_tool(line) for line in commands(case)]
+            snapshot.snapshot(os.path.join(case, "root"))
+            after = [run_tool(line) for line in commands(case)]
+            if before == after:
+                break
+        else:
+            sys.exit("record_golden: %s: the live runs kept changing" % case)
+    finally:
+        proc.terminate()
+        proc.wait()
+    out_dir = os.path.join(case, "expected")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
+    for i, (line, (out, err, rc)) in enumerate(zip(commands(case), before)):
+        stem = os.path.join(out_dir, "%03d" % i)
+        for ext, data in (("cmd", (line + "\n").encode()), ("out", out), ("err", err), ("rc", b"%d\n" % rc)):
+            with open(stem + "." + ext, "wb") as f:
+                f.write(data)
+    print("record_golden: %s: %d commands recorded live" % (case, len(before)))
+
+
 def has_timers(line):
     _, argv = split_command(line)
     return any(a in ("--timers", "--options", "--extended", "--info") or
@@ -147,8 +188,15 @@ def main():
         with open(os.path.join(args[1], ".live.pickle"), "wb") as f:
             pickle.dump(stable, f)
         return
+    if len(args) == 2 and args[0] == "--live-inside":
+        live_inside(args[1])
+        return
     if os.geteuid() != 0:
         sys.exit("record_golden: needs root (mount and network namespaces)")
+    if len(args) == 2 and args[0] == "--live":
+        subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(__file__), "--live-inside", args[1]],
+                       check=True)
+        return
     if len(args) == 2 and args[0] == "--scenario":
         import pickle
         case = args[1]

@@ -514,7 +514,19 @@ impl Scan {
             let Ok(meta) = std::fs::metadata(OsStr::from_bytes(&path)) else {
                 continue;
             };
-            let uid = meta.uid();
+            let mut uid = meta.uid();
+            if !root.is_live() {
+                // A snapshot's folders do not keep their owners: the
+                // effective uid (what owns /proc/PID) comes from `status`.
+                path.extend_from_slice(b"status");
+                stat_buf.clear();
+                if read_into(&path, &mut stat_buf).is_ok()
+                    && let Some(u) = status_euid(&stat_buf)
+                {
+                    uid = u;
+                }
+                path.truncate(pid_len);
+            }
             path.extend_from_slice(b"stat");
             stat_buf.clear();
             if read_into(&path, &mut stat_buf).is_err() {
@@ -675,6 +687,13 @@ fn dummy_kind(row: InetRow) -> Kind {
         local: None,
         remote: None,
     }
+}
+
+/// The effective uid on the `Uid:` line of /proc/PID/status.
+fn status_euid(data: &[u8]) -> Option<u32> {
+    let line = data.split(|&b| b == b'\n').find(|l| l.starts_with(b"Uid:"))?;
+    let euid = fields(&line[4..], b"").nth(1)?;
+    strtoul(euid, 10).and_then(|v| u32::try_from(v).ok())
 }
 
 /// `pos:` and `flags:` (octal, as the kernel writes it) of an fdinfo file.

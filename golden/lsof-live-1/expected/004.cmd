@@ -1,0 +1,1 @@
+lsof -iTCP -sTCP:LISTEN

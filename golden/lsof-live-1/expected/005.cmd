@@ -1,0 +1,1 @@
+lsof -i -sTCP:^LISTEN -nP

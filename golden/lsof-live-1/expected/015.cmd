@@ -1,0 +1,1 @@
+lsof -i -a -c /^my/ -nP

@@ -1,0 +1,1 @@
+lsof -i -a -u nobody

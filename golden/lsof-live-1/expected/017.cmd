@@ -1,0 +1,1 @@
+lsof -i -u ^nobody -nP

@@ -1,0 +1,1 @@
+lsof -i +c 0 -nP

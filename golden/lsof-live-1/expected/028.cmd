@@ -1,0 +1,1 @@
+lsof -U -F pcfdintT

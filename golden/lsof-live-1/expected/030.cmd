@@ -1,0 +1,1 @@
+lsof -V -i TCP:9999 -i UDP:5353 -nP

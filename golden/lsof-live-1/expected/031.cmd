@@ -1,0 +1,1 @@
+lsof -i -sTCP:CLOSE_WAIT,SYN_SENT -nP
