@@ -97,6 +97,24 @@ impl InetSpecs {
         self.specs.is_empty()
     }
 
+    /// Which /proc/net tables an entry can match in, as a set of
+    /// (is IPv6 table, protocol): an IPv4 entry also matches v4-mapped
+    /// endpoints of IPv6 sockets, so it needs the IPv6 tables too.
+    pub fn tables_needed(&self, need: &mut [[bool; 3]; 2]) {
+        for s in &self.specs {
+            for (v6, row) in need.iter_mut().enumerate() {
+                if s.af == 6 && v6 == 0 {
+                    continue;
+                }
+                for (i, p) in [Proto::Tcp, Proto::Udp, Proto::UdpLite].into_iter().enumerate() {
+                    if s.proto.is_none_or(|sp| sp == p) {
+                        row[i] = true;
+                    }
+                }
+            }
+        }
+    }
+
     /// Parses one `-i` value; false after printing an error.
     pub fn enter(
         &mut self,

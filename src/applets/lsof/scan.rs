@@ -101,12 +101,25 @@ impl Tables {
     /// silently; a file whose header is not lsof's gets its warning.
     pub fn load(root: &SysRoot, o: &Options, reader: &mut LineReader, err: &mut Vec<u8>) -> Tables {
         let mut t = Tables::default();
-        let inet_needed =
-            (o.net.on || !o.specs.is_empty() || o.tcp_include.iter().any(|&s| s != 0)) && !o.no_inet_tables;
+        // Only the tables a selected socket can come from: `[v6][proto]`.
+        // An included state marks its "found" through any inet socket
+        // (UDP through its raw state), so then every table is read.
+        let mut need = [[false; 3]; 2];
+        if o.tcp_include.iter().any(|&s| s != 0) {
+            need = [[true; 3]; 2];
+        }
+        if o.net.on {
+            for (v6, row) in need.iter_mut().enumerate() {
+                if o.net.ty == 0 || o.net.ty == if v6 == 1 { 6 } else { 4 } {
+                    *row = [true; 3];
+                }
+            }
+        }
+        o.specs.tables_needed(&mut need);
         if o.unix {
             t.load_unix(root, o, reader, err);
         }
-        if inet_needed {
+        if !o.no_inet_tables {
             for (file, v6, proto) in [
                 ("/proc/net/tcp6", true, Proto::Tcp),
                 ("/proc/net/udp6", true, Proto::Udp),
@@ -115,7 +128,9 @@ impl Tables {
                 ("/proc/net/udp", false, Proto::Udp),
                 ("/proc/net/udplite", false, Proto::UdpLite),
             ] {
-                t.load_inet(root, file, v6, proto, o, reader, err);
+                if need[v6 as usize][proto as usize] {
+                    t.load_inet(root, file, v6, proto, o, reader, err);
+                }
             }
         }
         t
