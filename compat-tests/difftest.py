@@ -76,6 +76,8 @@ def main(name, script, cases, extra=None):
 def inside(name, sockbox, cases, extra):
     tool, real, mask = cases["tool"], cases["real"], cases["mask"]
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    if cases.get("setup"):
+        cases["setup"]()
     tmpdir = tempfile.mkdtemp(prefix="sockbox-live-")
     os.chmod(tmpdir, 0o755)
     ready = os.path.join(tmpdir, "ready")

@@ -7,6 +7,7 @@
 
 mod names;
 pub mod options;
+mod route;
 mod sockets;
 
 use crate::core::root::SysRoot;
@@ -40,7 +41,17 @@ pub fn run(opts: &Options, root: &SysRoot, out: impl Write, mut err: impl Write)
                 Ok(_) => not_yet(&mut err, "-M"),
             };
         }
-        Mode::Route => return not_yet(&mut err, "-r"),
+        Mode::Route => {
+            let mut routes = route::Routes::new(opts, root, out, err);
+            loop {
+                let rc = routes.round();
+                routes.flush();
+                if rc != 0 || !opts.continuous {
+                    return rc & 0xff;
+                }
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
         Mode::Interfaces => return not_yet(&mut err, "-i"),
         Mode::Statistics => return not_yet(&mut err, "-s"),
     }
