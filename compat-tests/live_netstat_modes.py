@@ -13,7 +13,9 @@ groups joined by the scenario's sockets; then real net-tools netstat 2.10
 and sockbox run back to back and must print the same bytes.
 """
 
+import atexit
 import os
+import re
 import subprocess
 import sys
 
@@ -46,6 +48,25 @@ def setup():
     ip("-6", "route", "add", "2001:db8:1234:5678:9abc::/80", "via", "2001:db8::fe", "dev", "veth0")
     ip("-6", "route", "add", "unreachable", "2001:db8:dead::/48")
     ip("maddr", "add", "01:00:5e:01:02:03", "dev", "veth0")
+    # IPv4 and IPv6 group memberships, held by a helper for the test's life.
+    helper = subprocess.Popen([sys.executable, "-c", GROUPS_HELPER], stdout=subprocess.PIPE)
+    helper.stdout.readline()
+    atexit.register(helper.kill)
+
+
+GROUPS_HELPER = """
+import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for g in ("239.1.2.3", "224.0.0.251"):
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                 socket.inet_aton(g) + socket.inet_aton("10.1.2.3"))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+idx = socket.if_nametoindex("veth0")
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
+              socket.inet_pton(socket.AF_INET6, "ff15::1234") + struct.pack("@I", idx))
+print("ready", flush=True)
+time.sleep(600)
+"""
 
 
 ROUTE = [["-r"], ["-rn"], ["-re"], ["-rne"], ["-ree"], ["-rnee"], ["-reee"], ["-r6"], ["-rn6"], ["-r", "-A", "inet6"],
@@ -53,13 +74,16 @@ ROUTE = [["-r"], ["-rn"], ["-re"], ["-rne"], ["-ree"], ["-rnee"], ["-reee"], ["-
          ["-r", "-A", "ipx"], ["-r", "-A", "ddp"], ["-r", "-A", "inet,unix"], ["--route", "--numeric"], ["-rv"],
          ["-r", "-4", "-6"], ["-rW"], ["-rne", "-6"]]
 
-CASES = [(a, False) for a in ROUTE] + [(["-rn"], True), (["-r6"], True)]
+GROUPS = [["-g"], ["-gn"], ["-g6"], ["-g4"], ["-gn", "-A", "inet"], ["-gt"], ["-gx"], ["-ga", "-n"], ["--groups"],
+          ["-g", "--numeric-hosts"]]
+
+CASES = [(a, False) for a in ROUTE + GROUPS] + [(["-rn"], True), (["-r6"], True)]
 
 
 def continuous(sockbox, tmpdir):
     """-c repeats: two rounds (killed after about 1.5 s) must agree."""
     results = []
-    for args in (["-rnc"], ["-r6c"]):
+    for args in (["-rnc"], ["-r6c"], ["-gnc"]):
         outs = []
         for binary in ("/usr/bin/netstat", sockbox):
             link = os.path.join(tmpdir, "netstat")
@@ -74,6 +98,11 @@ def continuous(sockbox, tmpdir):
                 out, _ = p.communicate()
             outs.append(out)
         want, got = outs
+        if args == ["-gnc"]:
+            # From round 2 net-tools reads /proc/net/igmp with its igmp6
+            # parser and prints words it never read (uninitialised memory):
+            # those rows' addresses are masked (COMPAT.md N4).
+            want, got = (re.sub(rb"(?m)^(\S+ +0 +)\S+$", rb"\1<garbage>", o) for o in (want, got))
         title = want.split(b"\n")[0]
         ok = want == got and want.count(title) >= 2
         results.append(("netstat " + " ".join(args) + " (2 rounds)",

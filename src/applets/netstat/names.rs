@@ -85,7 +85,7 @@ impl AddrNames {
     }
 
     /// INET_sprint / INET6_sprint.
-    fn host_text(&mut self, addr: &IpAddr, out: &mut Vec<u8>) {
+    pub fn host_text(&mut self, addr: &IpAddr, out: &mut Vec<u8>) {
         if !addr.v6 {
             let a = addr.v4_octets();
             if self.numeric_hosts || a == [0; 4] {

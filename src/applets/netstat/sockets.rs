@@ -36,6 +36,11 @@ pub struct Listing<'a, W: Write, E: Write> {
     /// The previous row of each kind (see `inet_row`).
     carry: [InetSocket; 3],
     unix_carry: UnixSocket<'static>,
+    /// igmp_do_one()'s statics, kept across -c rounds as netstat keeps them
+    /// (once the igmp6 file has been seen, later rounds read igmp as igmp6).
+    igmp6: bool,
+    igmp_idx: bool,
+    igmp_device: Vec<u8>,
 }
 
 /// What a table asks of the run: go on, or stop with this status.
@@ -130,6 +135,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             timer: Vec::with_capacity(64),
             carry: [InetSocket::default(); 3],
             unix_carry: UnixSocket::default(),
+            igmp6: false,
+            igmp_idx: false,
+            igmp_device: Vec::new(),
         }
     }
 
@@ -169,6 +177,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         }
         if !o.selected || o.raw {
             self.inet_table(&RAW)?;
+        }
+        if o.igmp {
+            self.groups()?;
         }
         if !o.selected || o.unix {
             self.load_programs();
@@ -559,6 +570,117 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         Ok(())
     }
 
+    /// `-g`: /proc/net/igmp then /proc/net/igmp6 (igmp_info()).
+    fn groups(&mut self) -> Step {
+        self.out.bytes(
+            b"IPv6/IPv4 Group Memberships\nInterface       RefCnt Group\n--------------- ------ ---------------------\n",
+        );
+        let o = self.opts;
+        let mut rc = Ok(());
+        if !o.selected || o.inet {
+            if let Err(e) = self.read_table("/proc/net/igmp", |me, lnr, line| me.igmp_row(lnr, line)) {
+                rc = self.missing_v4("/proc/net/igmp", "AF INET (igmp)", &e);
+            }
+            if let Err(-1) = rc {
+                return rc;
+            }
+        }
+        if !o.selected || o.inet6 {
+            let _ = self.read_table("/proc/net/igmp6", |me, lnr, line| me.igmp_row(lnr, line));
+        }
+        rc
+    }
+
+    /// igmp_do_one(): device lines and group lines of igmp, rows of igmp6.
+    fn igmp_row(&mut self, lnr: usize, line: &[u8]) {
+        if lnr == 0 {
+            if memchr::memmem::find(line, b"Device").is_none() {
+                self.igmp6 = true;
+            } else {
+                self.igmp_idx = line.starts_with(b"Idx");
+                return;
+            }
+        }
+        let mut text = Vec::new();
+        let refcnt;
+        if self.igmp6 {
+            // "%d %15s %64[0-9A-Fa-f] %d"
+            let mut sc = CScan::new(line);
+            let parsed = (|| {
+                sc.int()?;
+                let dev = sc.word(15)?;
+                let hex = sc.hex_run(64)?;
+                let r = sc.int()?;
+                Some((dev, hex, r))
+            })();
+            let Some((dev, hex, r)) = parsed else {
+                self.err_line(format!("warning, got bogus igmp6 line {lnr}.").as_bytes());
+                return;
+            };
+            self.igmp_device = dev.to_vec();
+            let mut bytes = [0u8; 16];
+            for (i, chunk) in hex.chunks(8).take(4).enumerate() {
+                let v = u32::from_str_radix(std::str::from_utf8(chunk).unwrap_or("0"), 16).unwrap_or(0);
+                bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_be_bytes());
+            }
+            self.names.host_text(&crate::core::model::IpAddr::v6(bytes), &mut text);
+            refcnt = r;
+        } else if line.first() != Some(&b'\t') {
+            // "%d\t%15c" (or "%15c"): exactly 15 characters, newline counted.
+            let mut full = line.to_vec();
+            full.push(b'\n');
+            let mut sc = CScan::new(&full);
+            let dev = if self.igmp_idx {
+                sc.int().and_then(|_| {
+                    sc.skip_ws();
+                    sc.chars(15)
+                })
+            } else {
+                sc.chars(15)
+            };
+            let Some(dev) = dev else {
+                self.err_line(format!("warning, got bogus igmp line {lnr}.").as_bytes());
+                return;
+            };
+            let mut dev = dev.to_vec();
+            if let Some(c) = memchr::memrchr(b':', &dev) {
+                dev.truncate(c);
+            }
+            if let Some(z) = memchr::memchr(0, &dev) {
+                dev.truncate(z);
+            }
+            self.igmp_device = dev;
+            return;
+        } else {
+            // "\t%8[0-9A-Fa-f] %d"
+            let mut sc = CScan::new(line);
+            let parsed = sc.hex_run(8).and_then(|h| sc.int().map(|r| (h, r)));
+            let Some((hex, r)) = parsed else {
+                self.err_line(format!("warning, got bogus igmp line {lnr}.").as_bytes());
+                return;
+            };
+            let v = u32::from_str_radix(std::str::from_utf8(hex).unwrap_or("0"), 16).unwrap_or(0);
+            self.names
+                .host_text(&crate::core::model::IpAddr::v4(v.to_ne_bytes()), &mut text);
+            refcnt = r;
+        }
+        let mut row = Vec::with_capacity(64);
+        row.extend_from_slice(&self.igmp_device);
+        while row.len() < 15 {
+            row.push(b' ');
+        }
+        row.push(b' ');
+        let r = refcnt.to_string();
+        row.extend_from_slice(r.as_bytes());
+        for _ in r.len()..6 {
+            row.push(b' ');
+        }
+        row.push(b' ');
+        row.extend_from_slice(&text);
+        row.push(b'\n');
+        self.out.bytes(&row);
+    }
+
     fn unix_table(&mut self) -> Step {
         let suffix = self.state_suffix();
         let o = &mut self.out;
@@ -712,5 +834,71 @@ mod tests {
         assert_eq!(f(719926, 100), "7199.26");
         assert_eq!(f(u64::MAX, 100), "184467440737095520.00");
         assert_eq!(f(333, 1000), "0.33");
+    }
+}
+
+/// A small sscanf: `%d`, `%Ns`, `%N[0-9A-Fa-f]` and `%Nc`, each (but %c)
+/// after skipping whitespace, as the C directives do.
+struct CScan<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> CScan<'a> {
+    fn new(s: &'a [u8]) -> Self {
+        CScan { s, i: 0 }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+
+    fn int(&mut self) -> Option<i32> {
+        self.skip_ws();
+        let start = self.i;
+        if matches!(self.s.get(self.i), Some(b'-' | b'+')) {
+            self.i += 1;
+        }
+        let digits = self.i;
+        while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
+            self.i += 1;
+        }
+        if self.i == digits {
+            self.i = start;
+            return None;
+        }
+        let v: i64 = std::str::from_utf8(&self.s[start..self.i])
+            .ok()?
+            .parse()
+            .unwrap_or(i64::MAX);
+        Some(v as i32)
+    }
+
+    fn word(&mut self, max: usize) -> Option<&'a [u8]> {
+        self.skip_ws();
+        let start = self.i;
+        while self.i < self.s.len() && self.i - start < max && !self.s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+        (self.i > start).then(|| &self.s[start..self.i])
+    }
+
+    fn hex_run(&mut self, max: usize) -> Option<&'a [u8]> {
+        self.skip_ws();
+        let start = self.i;
+        while self.i < self.s.len() && self.i - start < max && self.s[self.i].is_ascii_hexdigit() {
+            self.i += 1;
+        }
+        (self.i > start).then(|| &self.s[start..self.i])
+    }
+
+    fn chars(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.s.len() - self.i < n {
+            return None;
+        }
+        self.i += n;
+        Some(&self.s[self.i - n..self.i])
     }
 }
