@@ -672,9 +672,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         row.push(b' ');
         let r = refcnt.to_string();
         row.extend_from_slice(r.as_bytes());
-        for _ in r.len()..6 {
-            row.push(b' ');
-        }
+        row.resize(row.len() + 6usize.saturating_sub(r.len()), b' ');
         row.push(b' ');
         row.extend_from_slice(&text);
         row.push(b'\n');
@@ -809,34 +807,6 @@ fn push_ticks(t: &mut Vec<u8>, ticks: u64, div: u64) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn out_of_range_tcp_state_is_unknown() {
-        // COMPAT.md N1: net-tools reads past its table here.
-        assert_eq!(tcp_state_name(11), b"CLOSING");
-        assert_eq!(tcp_state_name(0), b"");
-        assert_eq!(tcp_state_name(12), b"UNKNOWN");
-        assert_eq!(tcp_state_name(u32::MAX), b"UNKNOWN");
-    }
-
-    #[test]
-    fn ticks_format_like_printf() {
-        let f = |ticks, div| {
-            let mut t = Vec::new();
-            push_ticks(&mut t, ticks, div);
-            String::from_utf8(t).unwrap()
-        };
-        assert_eq!(f(0, 100), "0.00");
-        assert_eq!(f(5, 100), "0.05");
-        assert_eq!(f(719926, 100), "7199.26");
-        assert_eq!(f(u64::MAX, 100), "184467440737095520.00");
-        assert_eq!(f(333, 1000), "0.33");
-    }
-}
-
 /// A small sscanf: `%d`, `%Ns`, `%N[0-9A-Fa-f]` and `%Nc`, each (but %c)
 /// after skipping whitespace, as the C directives do.
 struct CScan<'a> {
@@ -900,5 +870,33 @@ impl<'a> CScan<'a> {
         }
         self.i += n;
         Some(&self.s[self.i - n..self.i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_tcp_state_is_unknown() {
+        // COMPAT.md N1: net-tools reads past its table here.
+        assert_eq!(tcp_state_name(11), b"CLOSING");
+        assert_eq!(tcp_state_name(0), b"");
+        assert_eq!(tcp_state_name(12), b"UNKNOWN");
+        assert_eq!(tcp_state_name(u32::MAX), b"UNKNOWN");
+    }
+
+    #[test]
+    fn ticks_format_like_printf() {
+        let f = |ticks, div| {
+            let mut t = Vec::new();
+            push_ticks(&mut t, ticks, div);
+            String::from_utf8(t).unwrap()
+        };
+        assert_eq!(f(0, 100), "0.00");
+        assert_eq!(f(5, 100), "0.05");
+        assert_eq!(f(719926, 100), "7199.26");
+        assert_eq!(f(u64::MAX, 100), "184467440737095520.00");
+        assert_eq!(f(333, 1000), "0.33");
     }
 }
