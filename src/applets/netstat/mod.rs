@@ -5,6 +5,7 @@
 //! `sockets::Listing` (tables in netstat's order, one row at a time) using
 //! `names` (host:port text, PID/Program name) over the shared core.
 
+mod iface;
 mod names;
 pub mod options;
 mod route;
@@ -52,7 +53,17 @@ pub fn run(opts: &Options, root: &SysRoot, out: impl Write, mut err: impl Write)
                 std::thread::sleep(std::time::Duration::from_secs(1));
             }
         }
-        Mode::Interfaces => return not_yet(&mut err, "-i"),
+        Mode::Interfaces => {
+            let mut table = iface::Interfaces::new(opts, root, out, err);
+            loop {
+                let rc = table.round();
+                table.flush();
+                if rc != 0 || !opts.continuous {
+                    return rc & 0xff;
+                }
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
         Mode::Statistics => return not_yet(&mut err, "-s"),
     }
     let mut listing = sockets::Listing::new(opts, root, out, err);
