@@ -79,7 +79,10 @@ GROUPS = [["-g"], ["-gn"], ["-g6"], ["-g4"], ["-gn", "-A", "inet"], ["-gt"], ["-
 
 IFACES = [["-i"], ["-ia"], ["-in"], ["-iv"], ["--interfaces", "--all"], ["-ia", "-A", "inet"]]
 
-CASES = [(a, False) for a in ROUTE + GROUPS + IFACES] + [(["-rn"], True), (["-r6"], True)]
+STATS = [["-s"], ["-st"], ["-su"], ["-sw"], ["-sS"], ["-s6"], ["-st6"], ["-su6"], ["-sw6"], ["-sx"],
+         ["-s", "-A", "inet,inet6"], ["--statistics", "--tcp"], ["-s", "-4", "-6"], ["-sc"]]
+
+CASES = [(a, False) for a in ROUTE + GROUPS + IFACES + STATS] + [(["-s"], True)] + [(["-rn"], True), (["-r6"], True)]
 
 
 def continuous(sockbox, tmpdir):

@@ -10,6 +10,7 @@ mod names;
 pub mod options;
 mod route;
 mod sockets;
+mod stats;
 
 use crate::core::root::SysRoot;
 use options::{Mode, Options, Parsed};
@@ -64,7 +65,7 @@ pub fn run(opts: &Options, root: &SysRoot, out: impl Write, mut err: impl Write)
                 std::thread::sleep(std::time::Duration::from_secs(1));
             }
         }
-        Mode::Statistics => return not_yet(&mut err, "-s"),
+        Mode::Statistics => return stats::Stats::new(opts, root).run(opts, out, err),
     }
     let mut listing = sockets::Listing::new(opts, root, out, err);
     loop {
