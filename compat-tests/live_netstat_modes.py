@@ -77,7 +77,8 @@ ROUTE = [["-r"], ["-rn"], ["-re"], ["-rne"], ["-ree"], ["-rnee"], ["-reee"], ["-
 GROUPS = [["-g"], ["-gn"], ["-g6"], ["-g4"], ["-gn", "-A", "inet"], ["-gt"], ["-gx"], ["-ga", "-n"], ["--groups"],
           ["-g", "--numeric-hosts"]]
 
-IFACES = [["-i"], ["-ia"], ["-in"], ["-iv"], ["--interfaces", "--all"], ["-ia", "-A", "inet"]]
+IFACES = [["-i"], ["-ia"], ["-in"], ["-iv"], ["--interfaces", "--all"], ["-ia", "-A", "inet"], ["-ie"], ["-iea"],
+          ["-iee", "-a"], ["-i", "--extend", "--all", "--numeric"]]
 
 STATS = [["-s"], ["-st"], ["-su"], ["-sw"], ["-sS"], ["-s6"], ["-st6"], ["-su6"], ["-sw6"], ["-sx"],
          ["-s", "-A", "inet,inet6"], ["--statistics", "--tcp"], ["-s", "-4", "-6"], ["-sc"]]

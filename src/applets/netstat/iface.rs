@@ -27,11 +27,27 @@ const IFF_SLAVE: u32 = 0x800;
 const IFF_MULTICAST: u32 = 0x1000;
 const IFF_DYNAMIC: u32 = 0x8000;
 
+#[derive(Default, Clone, Copy)]
+struct DevStats {
+    rx_bytes: u64,
+    rx_packets: u64,
+    rx_errors: u64,
+    rx_dropped: u64,
+    rx_fifo: u64,
+    rx_frame: u64,
+    tx_bytes: u64,
+    tx_packets: u64,
+    tx_errors: u64,
+    tx_dropped: u64,
+    tx_fifo: u64,
+    collisions: u64,
+    tx_carrier: u64,
+}
+
 #[derive(Default, Clone)]
 struct Iface {
     name: Vec<u8>,
-    /// rx packets, errs, drop, fifo; tx packets, errs, drop, fifo.
-    stats: Option<[u64; 8]>,
+    stats: Option<DevStats>,
 }
 
 pub struct Interfaces<'a, W: Write, E: Write> {
@@ -60,16 +76,17 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
 
     /// iface_info(): one round; the title only the first time.
     pub fn round(&mut self) -> i32 {
-        if self.opts.extend > 0 {
-            let _ = self.err.write_all(b"sockbox: netstat -i -e: not implemented yet\n");
-            return 1;
-        }
+        let long = self.opts.extend > 0;
         let mut o = Vec::new();
         if !self.titled {
             o.extend_from_slice(b"Kernel Interface table\n");
             self.titled = true;
         }
-        o.extend_from_slice(b"Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n");
+        if !long {
+            o.extend_from_slice(
+                b"Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n",
+            );
+        }
         let _ = self.out.write_all(&o);
         let mut list: Vec<Iface> = Vec::new();
         let proc_ok = self.read_proc_dev(&mut list);
@@ -89,6 +106,11 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
             if flags & IFF_UP == 0 && !self.opts.all {
                 continue;
             }
+            if long {
+                let row = self.long_form(&sock, ife, flags, mtu);
+                let _ = self.out.write_all(&row);
+                continue;
+            }
             let mut row = Vec::with_capacity(100);
             let name = &ife.name[..ife.name.len().min(15)];
             row.extend_from_slice(name);
@@ -98,7 +120,14 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
                 Some(s) => row.extend_from_slice(
                     format!(
                         "{:8} {:6} {:6} {:<6} {:8} {:6} {:6} {:6} ",
-                        s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+                        s.rx_packets,
+                        s.rx_errors,
+                        s.rx_dropped,
+                        s.rx_fifo,
+                        s.tx_packets,
+                        s.tx_errors,
+                        s.tx_dropped,
+                        s.tx_fifo
                     )
                     .as_bytes(),
                 ),
@@ -131,6 +160,193 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
             let _ = self.out.write_all(&row);
         }
         0
+    }
+
+    /// ife_print_long(): the ifconfig-style block.
+    fn long_form(&self, sock: &Sock, ife: &Iface, flags: u32, mtu: i32) -> Vec<u8> {
+        let mut o = Vec::new();
+        let mut f = format!("flags={}<", flags as i32);
+        if flags == 0 {
+            f.push('>');
+        }
+        for (bit, name) in [
+            (IFF_UP, "UP,"),
+            (IFF_BROADCAST, "BROADCAST,"),
+            (IFF_DEBUG, "DEBUG,"),
+            (IFF_LOOPBACK, "LOOPBACK,"),
+            (IFF_POINTOPOINT, "POINTOPOINT,"),
+            (IFF_NOTRAILERS, "NOTRAILERS,"),
+            (IFF_RUNNING, "RUNNING,"),
+            (IFF_NOARP, "NOARP,"),
+            (IFF_PROMISC, "PROMISC,"),
+            (IFF_ALLMULTI, "ALLMULTI,"),
+            (IFF_SLAVE, "SLAVE,"),
+            (IFF_MASTER, "MASTER,"),
+            (IFF_MULTICAST, "MULTICAST,"),
+            (IFF_DYNAMIC, "DYNAMIC,"),
+        ] {
+            if flags & bit != 0 {
+                f.push_str(name);
+            }
+        }
+        close_list(&mut f);
+        o.extend_from_slice(&ife.name);
+        o.extend_from_slice(format!(": {f}  mtu {mtu}\n").as_bytes());
+        let info = sock.details(self.root, &ife.name);
+        if let Some(v4) = &info.v4 {
+            o.extend_from_slice(format!("        inet {}  netmask {}", v4.addr, v4.netmask).as_bytes());
+            if flags & IFF_BROADCAST != 0 {
+                o.extend_from_slice(format!("  broadcast {}", v4.broadcast).as_bytes());
+            }
+            if flags & IFF_POINTOPOINT != 0 {
+                o.extend_from_slice(format!("  destination {}", v4.dest).as_bytes());
+            }
+            o.push(b'\n');
+        }
+        if let Ok(data) = std::fs::read(self.root.path("/proc/net/if_inet6")) {
+            for line in data.split(|&b| b == b'\n') {
+                let w: Vec<&[u8]> = line
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if w.len() < 6 || w[5] != ife.name.as_slice() || w[0].len() != 32 {
+                    continue;
+                }
+                let mut bytes = [0u8; 16];
+                for (i, b) in bytes.iter_mut().enumerate() {
+                    *b = u8::from_str_radix(std::str::from_utf8(&w[0][i * 2..i * 2 + 2]).unwrap_or("0"), 16)
+                        .unwrap_or(0);
+                }
+                let plen = u32::from_str_radix(std::str::from_utf8(w[2]).unwrap_or("0"), 16).unwrap_or(0);
+                let mut scope = u32::from_str_radix(std::str::from_utf8(w[3]).unwrap_or("0"), 16).unwrap_or(0);
+                let mut text = Vec::new();
+                crate::core::names::hosts::format_v6(&bytes, &mut text);
+                o.extend_from_slice(b"        inet6 ");
+                o.extend_from_slice(&text);
+                o.extend_from_slice(format!("  prefixlen {plen}  scopeid 0x{scope:x}").as_bytes());
+                let mut sf = String::from("<");
+                if scope & 0x80 != 0 {
+                    sf.push_str("compat,");
+                    scope -= 0x80;
+                }
+                if scope == 0 {
+                    sf.push_str("global,");
+                }
+                if scope & 0x20 != 0 {
+                    sf.push_str("link,");
+                }
+                if scope & 0x40 != 0 {
+                    sf.push_str("site,");
+                }
+                if scope & 0x10 != 0 {
+                    sf.push_str("host,");
+                }
+                close_list(&mut sf);
+                o.extend_from_slice(sf.as_bytes());
+                o.push(b'\n');
+            }
+        }
+        let (hw_name, hw_title, hw_print): (&str, &str, Option<String>) = match info.hw_type {
+            1 => ("ether", "Ethernet", Some(hex_colon(&info.hwaddr[..6]))),
+            772 => ("loop", "Local Loopback", None),
+            512 => ("ppp", "Point-to-Point Protocol", None),
+            768 => ("tunnel", "IPIP Tunnel", None),
+            776 => ("sit", "IPv6-in-IPv4", None),
+            _ => (
+                "unspec",
+                "UNSPEC",
+                Some(
+                    info.hwaddr
+                        .iter()
+                        .map(|b| format!("{b:02X}"))
+                        .collect::<Vec<_>>()
+                        .join("-"),
+                ),
+            ),
+        };
+        match hw_print {
+            Some(p) => o.extend_from_slice(format!("        {hw_name} {p}").as_bytes()),
+            None => o.extend_from_slice(format!("        {hw_name}").as_bytes()),
+        }
+        if info.txqueuelen != -1 {
+            o.extend_from_slice(format!("  txqueuelen {}", info.txqueuelen).as_bytes());
+        }
+        o.extend_from_slice(format!("  ({hw_title})\n").as_bytes());
+        if flags & 0x2000 != 0 {
+            let ports = [
+                "unknown",
+                "10base2",
+                "10baseT",
+                "AUI",
+                "100baseT",
+                "100baseTX",
+                "100baseFX",
+            ];
+            o.extend_from_slice(
+                format!("        media {}", ports.get(info.map_port as usize).unwrap_or(&"")).as_bytes(),
+            );
+            if flags & 0x4000 != 0 {
+                o.extend_from_slice(b"autoselect");
+            }
+            o.push(b'\n');
+        }
+        if let Some(s) = &ife.stats {
+            let (rx_short, rx_unit) = human(s.rx_bytes);
+            let (tx_short, tx_unit) = human(s.tx_bytes);
+            o.extend_from_slice(
+                format!(
+                    "        RX packets {}  bytes {} ({}.{} {rx_unit})\n",
+                    s.rx_packets,
+                    s.rx_bytes,
+                    rx_short / 10,
+                    rx_short % 10
+                )
+                .as_bytes(),
+            );
+            o.extend_from_slice(
+                format!(
+                    "        RX errors {}  dropped {}  overruns {}  frame {}\n",
+                    s.rx_errors, s.rx_dropped, s.rx_fifo, s.rx_frame
+                )
+                .as_bytes(),
+            );
+            o.extend_from_slice(
+                format!(
+                    "        TX packets {}  bytes {} ({}.{} {tx_unit})\n",
+                    s.tx_packets,
+                    s.tx_bytes,
+                    tx_short / 10,
+                    tx_short % 10
+                )
+                .as_bytes(),
+            );
+            o.extend_from_slice(
+                format!(
+                    "        TX errors {}  dropped {} overruns {}  carrier {}  collisions {}\n",
+                    s.tx_errors, s.tx_dropped, s.tx_fifo, s.tx_carrier, s.collisions
+                )
+                .as_bytes(),
+            );
+        }
+        let m = &info.map;
+        if m.irq != 0 || m.mem_start != 0 || m.dma != 0 || m.base_addr >= 0x100 {
+            o.extend_from_slice(b"        device ");
+            if m.irq != 0 {
+                o.extend_from_slice(format!("interrupt {}  ", m.irq).as_bytes());
+            }
+            if m.base_addr >= 0x100 {
+                o.extend_from_slice(format!("base 0x{:x}  ", m.base_addr).as_bytes());
+            }
+            if m.mem_start != 0 {
+                o.extend_from_slice(format!("memory 0x{:x}-{:x}  ", m.mem_start, m.mem_end).as_bytes());
+            }
+            if m.dma != 0 {
+                o.extend_from_slice(format!("  dma 0x{:x}", m.dma).as_bytes());
+            }
+            o.push(b'\n');
+        }
+        o.push(b'\n');
+        o
     }
 
     fn missing(&mut self) -> i32 {
@@ -178,15 +394,55 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
                 .map_while(|w| std::str::from_utf8(w).ok()?.parse().ok())
                 .collect();
             let at = |i: usize| v.get(i).copied().unwrap_or(0);
-            // rx packets, errs, drop, fifo, tx packets, errs, drop, fifo
-            let idx: [usize; 8] = match version {
-                3 => [1, 2, 3, 4, 9, 10, 11, 12],
-                2 => [1, 2, 3, 4, 7, 8, 9, 10],
-                _ => [0, 1, 2, 3, 5, 6, 7, 8],
+            // get_dev_fields(): the columns of each /proc/net/dev layout.
+            let st = match version {
+                3 => DevStats {
+                    rx_bytes: at(0),
+                    rx_packets: at(1),
+                    rx_errors: at(2),
+                    rx_dropped: at(3),
+                    rx_fifo: at(4),
+                    rx_frame: at(5),
+                    tx_bytes: at(8),
+                    tx_packets: at(9),
+                    tx_errors: at(10),
+                    tx_dropped: at(11),
+                    tx_fifo: at(12),
+                    collisions: at(13),
+                    tx_carrier: at(14),
+                },
+                2 => DevStats {
+                    rx_bytes: at(0),
+                    rx_packets: at(1),
+                    rx_errors: at(2),
+                    rx_dropped: at(3),
+                    rx_fifo: at(4),
+                    rx_frame: at(5),
+                    tx_bytes: at(6),
+                    tx_packets: at(7),
+                    tx_errors: at(8),
+                    tx_dropped: at(9),
+                    tx_fifo: at(10),
+                    collisions: at(11),
+                    tx_carrier: at(12),
+                },
+                _ => DevStats {
+                    rx_packets: at(0),
+                    rx_errors: at(1),
+                    rx_dropped: at(2),
+                    rx_fifo: at(3),
+                    rx_frame: at(4),
+                    tx_packets: at(5),
+                    tx_errors: at(6),
+                    tx_dropped: at(7),
+                    tx_fifo: at(8),
+                    collisions: at(9),
+                    tx_carrier: at(10),
+                    ..DevStats::default()
+                },
             };
-            let stats = idx.map(at);
             let i = cache_add(list, &name);
-            list[i].stats = Some(stats);
+            list[i].stats = Some(st);
         }
         true
     }
@@ -204,6 +460,49 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
         }
         true
     }
+}
+
+/// A flag list's end: its last ',' becomes '>', else its last byte goes.
+fn close_list(f: &mut String) {
+    if f.ends_with(',') {
+        f.pop();
+        f.push('>');
+    } else {
+        f.pop();
+    }
+}
+
+fn hex_colon(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":")
+}
+
+/// The `(11.9 MiB)` of a byte count: tenths, and the unit (net-tools'
+/// arithmetic, including its EiB branch).
+fn human(v: u64) -> (u64, &'static str) {
+    let mut short = v.wrapping_mul(10);
+    let unit;
+    if v > 1_152_921_504_606_846_976 {
+        short = v / 115_292_150_460_684_697;
+        unit = "EiB";
+    } else if v > 1_125_899_906_842_624 {
+        short /= 1_125_899_906_842_624;
+        unit = "PiB";
+    } else if v > 1_099_511_627_776 {
+        short /= 1_099_511_627_776;
+        unit = "TiB";
+    } else if v > 1_073_741_824 {
+        short /= 1_073_741_824;
+        unit = "GiB";
+    } else if v > 1_048_576 {
+        short /= 1_048_576;
+        unit = "MiB";
+    } else if v > 1024 {
+        short /= 1024;
+        unit = "KiB";
+    } else {
+        unit = "B";
+    }
+    (short, unit)
 }
 
 /// get_name(): the interface name before its `:` (keeping an alias `:N`
@@ -412,6 +711,101 @@ impl Sock {
             i32::from_ne_bytes([req2.data[0], req2.data[1], req2.data[2], req2.data[3]])
         };
         Some((flags, mtu))
+    }
+}
+
+#[derive(Default)]
+struct IfMap {
+    mem_start: u64,
+    mem_end: u64,
+    base_addr: u16,
+    irq: u8,
+    dma: u8,
+}
+
+struct V4 {
+    addr: String,
+    netmask: String,
+    broadcast: String,
+    dest: String,
+}
+
+/// What ife_print_long() asks the kernel beyond flags and MTU.
+#[derive(Default)]
+struct Details {
+    hw_type: u16,
+    hwaddr: [u8; 16],
+    txqueuelen: i32,
+    map: IfMap,
+    map_port: u8,
+    v4: Option<V4>,
+}
+
+impl Sock {
+    fn ioctl(&self, req: libc::c_ulong, name: &[u8]) -> Option<IfReq> {
+        let mut r = IfReq {
+            name: [0; 16],
+            data: [0; 24],
+        };
+        let n = name.len().min(15);
+        r.name[..n].copy_from_slice(&name[..n]);
+        if unsafe { libc::ioctl(self.0, req as _, &mut r) } < 0 {
+            None
+        } else {
+            Some(r)
+        }
+    }
+
+    fn details(&self, root: &SysRoot, name: &[u8]) -> Details {
+        let mut d = Details {
+            txqueuelen: -1,
+            ..Details::default()
+        };
+        if !root.is_live() {
+            let base = format!("/sys/class/net/{}", String::from_utf8_lossy(name));
+            let read = |f: &str| std::fs::read_to_string(root.path(&format!("{base}/{f}"))).ok();
+            d.hw_type = read("type").and_then(|t| t.trim().parse().ok()).unwrap_or(0);
+            d.txqueuelen = read("tx_queue_len").and_then(|t| t.trim().parse().ok()).unwrap_or(-1);
+            if let Some(a) = read("address") {
+                for (i, h) in a.trim().split(':').take(8).enumerate() {
+                    d.hwaddr[i] = u8::from_str_radix(h, 16).unwrap_or(0);
+                }
+            }
+            return d;
+        }
+        if let Some(r) = self.ioctl(libc::SIOCGIFHWADDR, name) {
+            d.hw_type = u16::from_ne_bytes([r.data[0], r.data[1]]);
+            d.hwaddr[..8].copy_from_slice(&r.data[2..10]);
+        }
+        if let Some(r) = self.ioctl(libc::SIOCGIFTXQLEN, name) {
+            d.txqueuelen = i32::from_ne_bytes([r.data[0], r.data[1], r.data[2], r.data[3]]);
+        }
+        if let Some(r) = self.ioctl(libc::SIOCGIFMAP, name) {
+            let u = |a: usize| u64::from_ne_bytes(r.data[a..a + 8].try_into().unwrap());
+            d.map = IfMap {
+                mem_start: u(0),
+                mem_end: u(8),
+                base_addr: u16::from_ne_bytes([r.data[16], r.data[17]]),
+                irq: r.data[18],
+                dma: r.data[19],
+            };
+            d.map_port = r.data[20];
+        }
+        let sin = |r: Option<IfReq>| match r {
+            Some(r) if u16::from_ne_bytes([r.data[0], r.data[1]]) != 0 => {
+                format!("{}.{}.{}.{}", r.data[4], r.data[5], r.data[6], r.data[7])
+            }
+            _ => "[NONE SET]".to_string(),
+        };
+        if let Some(a) = self.ioctl(libc::SIOCGIFADDR, name) {
+            d.v4 = Some(V4 {
+                addr: sin(Some(a)),
+                dest: sin(self.ioctl(libc::SIOCGIFDSTADDR, name)),
+                broadcast: sin(self.ioctl(libc::SIOCGIFBRDADDR, name)),
+                netmask: sin(self.ioctl(libc::SIOCGIFNETMASK, name)),
+            });
+        }
+        d
     }
 }
 
