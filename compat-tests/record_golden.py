@@ -138,8 +138,14 @@ def scenario_inside(case):
 
 def live_inside(case):
     """Runs in a fresh network namespace: scenario, live runs around the
-    snapshot, expected files from them (up to 5 tries for a still moment)."""
+    snapshot, expected files from them (up to 5 tries for a still moment).
+    A CASE_DIR/setup shell script, if any, prepares the namespace first."""
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    # A sysfs of this namespace (the inherited one shows the parent's links).
+    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+    subprocess.run(["mount", "-t", "sysfs", "none", "/sys"], check=True)
+    if os.path.exists(os.path.join(case, "setup")):
+        subprocess.run(["sh", os.path.join(case, "setup")], check=True)
     ready = tempfile.mktemp(prefix="sockbox-scenario-ready-")
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
     try:
@@ -194,7 +200,7 @@ def main():
     if os.geteuid() != 0:
         sys.exit("record_golden: needs root (mount and network namespaces)")
     if len(args) == 2 and args[0] == "--live":
-        subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(__file__), "--live-inside", args[1]],
+        subprocess.run(["unshare", "-m", "-n", sys.executable, os.path.abspath(__file__), "--live-inside", args[1]],
                        check=True)
         return
     if len(args) == 2 and args[0] == "--scenario":

@@ -12,6 +12,10 @@ golden/README.md documents):
   proc/<pid>/fdinfo/<n>      for socket fds
   proc/<pid>/{cmdline,comm,stat,status}
   etc/{passwd,group,hosts,services,protocols,networks}
+  sys/class/net/<iface>/{flags,mtu,type,address,tx_queue_len,carrier}
+  sys/class/net/sockbox-ifconf   what the ioctls answered that no file
+                                 holds: one line per SIOCGIFCONF name,
+                                 `NAME ADDR NETMASK BROADCAST DSTADDR`
 
 Only processes holding at least one socket that appears in this namespace's
 tables are kept (plus --pid ones). Processes that vanish meanwhile are
@@ -26,7 +30,7 @@ import sys
 NET_FILES = [
     "tcp", "tcp6", "udp", "udp6", "udplite", "udplite6", "raw", "raw6", "unix",
     "igmp", "igmp6", "snmp", "snmp6", "netstat", "dev", "route", "ipv6_route", "packet",
-    "netlink", "sockstat", "sockstat6", "if_inet6", "protocols",
+    "netlink", "sockstat", "sockstat6", "if_inet6", "protocols", "rt_cache",
 ]
 ETC_FILES = ["passwd", "group", "hosts", "services", "protocols", "networks"]
 SOCKET_LINK = re.compile(rb"^socket:\[(\d+)\]$")
@@ -60,6 +64,33 @@ def table_inodes(text, name):
             pass
     inodes.discard(0)
     return inodes
+
+
+def ifconf():
+    """SIOCGIFCONF's names with their SIOCGIF{ADDR,NETMASK,BRDADDR,DSTADDR}."""
+    import array
+    import fcntl
+    import socket
+    import struct
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    n = 64
+    buf = array.array("B", b"\0" * 40 * n)
+    addr, _ = buf.buffer_info()
+    got = struct.unpack("iL", fcntl.ioctl(sock.fileno(), 0x8912, struct.pack("iL", 40 * n, addr)))[0]
+    raw = buf.tobytes()[:got]
+    lines = []
+    for i in range(0, got, 40):
+        name = raw[i:i + 16].split(b"\0")[0]
+        fields = [name.decode()]
+        for req in (0x8915, 0x891b, 0x8919, 0x8917):  # ADDR NETMASK BRDADDR DSTADDR
+            try:
+                r = fcntl.ioctl(sock.fileno(), req, struct.pack("16s24s", name, b""))
+                fields.append(socket.inet_ntoa(r[20:24]) if r[16:18] != b"\0\0" else "-")
+            except OSError:
+                fields.append("-")
+        lines.append(" ".join(fields) + "\n")
+    sock.close()
+    return "".join(lines)
 
 
 def snapshot(root, etc_dir="/etc", extra_pids=()):
@@ -110,6 +141,14 @@ def snapshot(root, etc_dir="/etc", extra_pids=()):
             write(os.path.join(dest, name), data)
         for n, data in fdinfo.items():
             write(os.path.join(dest, "fdinfo", str(n)), data)
+    for iface in sorted(os.listdir("/sys/class/net")):
+        for attr in ("flags", "mtu", "type", "address", "tx_queue_len", "carrier"):
+            try:
+                write(os.path.join(root, "sys/class/net", iface, attr),
+                      read("/sys/class/net/%s/%s" % (iface, attr)))
+            except OSError:
+                pass
+    write(os.path.join(root, "sys/class/net/sockbox-ifconf"), ifconf().encode())
     for name in ETC_FILES:
         src = os.path.join(etc_dir, name)
         if os.path.exists(src):

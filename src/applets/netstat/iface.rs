@@ -4,9 +4,11 @@
 //! counters), kept in net-tools' natural order (nstrcmp), each asked for its
 //! flags and MTU; down interfaces only with -a.
 //!
-//! Live, flags, MTU and the SIOCGIFCONF names come from ioctls as for
-//! net-tools. On a snapshot they come from /sys/class/net/NAME/{flags,mtu}
-//! and no alias labels are known (COMPAT.md N5).
+//! Live, flags, MTU, addresses and the SIOCGIFCONF names come from ioctls
+//! as for net-tools. A snapshot holds their answers: /sys/class/net/NAME/
+//! {flags,carrier,mtu,type,address,tx_queue_len} and sys/class/net/
+//! sockbox-ifconf (names with their IPv4 addresses), written by
+//! compat-tests/snapshot.py.
 
 use super::options::Options;
 use crate::core::root::SysRoot;
@@ -450,6 +452,9 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
     /// if_readconf(): the names SIOCGIFCONF reports (live only).
     fn read_ifconf(&mut self, list: &mut Vec<Iface>) -> bool {
         if !self.root.is_live() {
+            for line in snapshot_ifconf(self.root) {
+                cache_add(list, &line[0]);
+            }
             return true;
         }
         let Some(names) = ifconf_names() else {
@@ -460,6 +465,18 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
         }
         true
     }
+}
+
+/// A snapshot's record of the ioctl answers (sys/class/net/sockbox-ifconf):
+/// per SIOCGIFCONF name, its address, netmask, broadcast and peer.
+fn snapshot_ifconf(root: &SysRoot) -> Vec<Vec<Vec<u8>>> {
+    let Ok(data) = std::fs::read(root.path("/sys/class/net/sockbox-ifconf")) else {
+        return Vec::new();
+    };
+    data.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(|&b| b == b' ').map(|w| w.to_vec()).collect())
+        .collect()
 }
 
 /// A flag list's end: its last ',' becomes '>', else its last byte goes.
@@ -687,7 +704,11 @@ impl Sock {
             let base = format!("/sys/class/net/{}", String::from_utf8_lossy(name));
             let read = |f: &str| std::fs::read_to_string(root.path(&format!("{base}/{f}"))).ok();
             let flags = read("flags")?;
-            let flags = u32::from_str_radix(flags.trim().trim_start_matches("0x"), 16).ok()?;
+            let mut flags = u32::from_str_radix(flags.trim().trim_start_matches("0x"), 16).ok()? & 0xffff;
+            // SIOCGIFFLAGS adds RUNNING for an up link with carrier (dev_get_flags).
+            if flags & IFF_UP != 0 && read("carrier").is_some_and(|c| c.trim() == "1") {
+                flags |= IFF_RUNNING;
+            }
             let mtu = read("mtu").and_then(|m| m.trim().parse().ok()).unwrap_or(0);
             return Some((flags, mtu));
         }
@@ -770,6 +791,21 @@ impl Sock {
                 for (i, h) in a.trim().split(':').take(8).enumerate() {
                     d.hwaddr[i] = u8::from_str_radix(h, 16).unwrap_or(0);
                 }
+            }
+            let text = |w: &[u8]| {
+                if w == b"-" {
+                    "[NONE SET]".to_string()
+                } else {
+                    String::from_utf8_lossy(w).into_owned()
+                }
+            };
+            if let Some(l) = snapshot_ifconf(root).into_iter().find(|l| l[0] == name && l.len() == 5) {
+                d.v4 = Some(V4 {
+                    addr: text(&l[1]),
+                    netmask: text(&l[2]),
+                    broadcast: text(&l[3]),
+                    dest: text(&l[4]),
+                });
             }
             return d;
         }

@@ -1,0 +1,1 @@
+netstat -r -A inet,inet6
