@@ -5,7 +5,7 @@
 
 use super::options::line_arg;
 use crate::core::names::hosts::Hosts;
-use crate::core::names::services::{ServiceProto, Services};
+use crate::core::names::services::{LazyServices, ServiceProto};
 
 /// At most this many address entries (lsof's MAXNWAD).
 const MAX_SPECS: usize = 100;
@@ -121,7 +121,7 @@ impl InetSpecs {
         pn: &[u8],
         na: &[u8],
         net: &mut NetSelect,
-        services: &Services,
+        services: &LazyServices,
         hosts: &Hosts,
         err: &mut Vec<u8>,
     ) -> bool {
@@ -267,8 +267,8 @@ impl InetSpecs {
                     let pt = match n.proto {
                         Some(proto) => {
                             let found = match proto {
-                                Proto::Tcp => services.port_by_name(ServiceProto::Tcp, sn),
-                                Proto::Udp => services.port_by_name(ServiceProto::Udp, sn),
+                                Proto::Tcp => services.get().port_by_name(ServiceProto::Tcp, sn),
+                                Proto::Udp => services.get().port_by_name(ServiceProto::Udp, sn),
                                 Proto::UdpLite => None,
                             };
                             match found {
@@ -284,8 +284,8 @@ impl InetSpecs {
                             }
                         }
                         None => {
-                            let t = services.port_by_name(ServiceProto::Tcp, sn);
-                            let u = services.port_by_name(ServiceProto::Udp, sn);
+                            let t = services.get().port_by_name(ServiceProto::Tcp, sn);
+                            let u = services.get().port_by_name(ServiceProto::Udp, sn);
                             match (t, u) {
                                 (None, None) => {
                                     let mut m = b"unknown service ".to_vec();
@@ -559,7 +559,7 @@ mod tests {
 
     fn parse(args: &[&str]) -> (InetSpecs, NetSelect, String) {
         let root = SysRoot::snapshot("/nonexistent");
-        let services = Services::load(&root);
+        let services = LazyServices::new(&root);
         let hosts = Hosts::new(&root);
         let mut specs = InetSpecs::default();
         let mut net = NetSelect::default();

@@ -20,7 +20,7 @@ mod safe;
 mod scan;
 
 use crate::core::names::hosts::Hosts;
-use crate::core::names::services::Services;
+use crate::core::names::services::LazyServices;
 use crate::core::names::users::Users;
 use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
@@ -36,7 +36,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         None => argv0,
     };
     let root = SysRoot::from_env();
-    let services = Services::load(&root);
+    let services = LazyServices::new(&root);
     let hosts = Hosts::new(&root);
     let mut users = Users::new(&root);
     let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
@@ -85,9 +85,7 @@ fn run(root: &SysRoot, o: &mut Options, names: &mut render::Names, err: &mut Vec
     let mut listed_some = false;
     let mut cycles = 0u64;
     loop {
-        let tables = scan::Tables::load(root, o, &mut reader, err);
-        let found = scan::Scan::run(root, o, &tables);
-        drop(tables);
+        let found = scan::Scan::run(root, o, &mut reader, err);
         if found.refused {
             let _ = stdout.write_all(&out);
             let _ = stdout.flush();

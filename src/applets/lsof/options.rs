@@ -7,7 +7,7 @@
 use super::inet_spec::{InetSpecs, NetSelect};
 use super::safe::safe_bytes;
 use crate::core::names::hosts::Hosts;
-use crate::core::names::services::Services;
+use crate::core::names::services::LazyServices;
 use crate::core::names::users::Users;
 
 /// Option letters lsof 4.95.0 accepts on Linux; `:` marks a possible value.
@@ -306,7 +306,7 @@ fn atoi(v: &[u8]) -> i64 {
 pub fn parse(
     pn: &[u8],
     args: &[Vec<u8>],
-    services: &Services,
+    services: &LazyServices,
     hosts: &Hosts,
     users: &mut Users,
     err: &mut Vec<u8>,

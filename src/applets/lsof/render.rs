@@ -7,19 +7,19 @@ use super::options::{Options, TCP_STATES, TCPTPI_QUEUES, TCPTPI_STATE};
 use super::safe::{safe_bytes, safe_cut, safe_len};
 use super::scan::{Endpoint, Kind, Proc, Scan, SockFile};
 use crate::core::names::hosts::{Hosts, format_v6};
-use crate::core::names::services::{ServiceProto, Services};
+use crate::core::names::services::{LazyServices, ServiceProto};
 use crate::core::names::users::Users;
 use std::collections::HashMap;
 
 pub struct Names<'a> {
     pub hosts: &'a Hosts,
-    pub services: &'a Services,
+    pub services: &'a LazyServices,
     pub users: &'a mut Users,
     host_cache: HashMap<(bool, [u8; 16]), Vec<u8>>,
 }
 
 impl<'a> Names<'a> {
-    pub fn new(hosts: &'a Hosts, services: &'a Services, users: &'a mut Users) -> Names<'a> {
+    pub fn new(hosts: &'a Hosts, services: &'a LazyServices, users: &'a mut Users) -> Names<'a> {
         Names {
             hosts,
             services,
@@ -109,7 +109,7 @@ fn inet_name(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
             };
             let svc = proto
                 .filter(|_| o.port_names)
-                .and_then(|p| names.services.first_name(p, *port as u16));
+                .and_then(|p| names.services.get().first_name(p, *port as u16));
             match svc {
                 Some(name) => s.extend_from_slice(name),
                 None => s.extend_from_slice(port.to_string().as_bytes()),

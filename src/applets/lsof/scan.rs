@@ -504,7 +504,10 @@ fn v4_mapped(a: &[u8; 16]) -> bool {
 }
 
 impl Scan {
-    pub fn run(root: &SysRoot, o: &mut Options, tables: &Tables) -> Scan {
+    /// The tables are read when the first socket fd turns up (as lsof reads
+    /// them): a run that meets no socket never pays for /proc/net.
+    pub fn run(root: &SysRoot, o: &mut Options, reader: &mut LineReader, err: &mut Vec<u8>) -> Scan {
+        let mut tables: Option<Tables> = None;
         let mut procs = Vec::new();
         let mut path = Vec::with_capacity(64);
         root.path_into(b"/proc", &mut path);
@@ -569,6 +572,10 @@ impl Scan {
                 continue;
             }
             let mut files = Vec::new();
+            if !sock_fds.is_empty() && tables.is_none() {
+                tables = Some(Tables::load(root, o, reader, err));
+            }
+            let Some(tables) = tables.as_ref() else { continue };
             for s in &sock_fds {
                 let mut fsf = if primary { sf } else { 0 };
                 fsf |= fd_flag(o, s.fd);

@@ -41,6 +41,26 @@ pub struct Services {
     by_name: HashMap<(Vec<u8>, ServiceProto), u16>,
 }
 
+/// /etc/services loaded on first use (parsing it costs more than a small
+/// run of a whole applet, so commands that never name a port never pay it).
+pub struct LazyServices {
+    root: SysRoot,
+    cell: std::cell::OnceCell<Services>,
+}
+
+impl LazyServices {
+    pub fn new(root: &SysRoot) -> LazyServices {
+        LazyServices {
+            root: root.clone(),
+            cell: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Services {
+        self.cell.get_or_init(|| Services::load(&self.root))
+    }
+}
+
 /// Service names longer than this are cut (net-tools copies into 64 bytes).
 const MAX_NAME: usize = 63;
 

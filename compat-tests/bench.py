@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""`make bench`: sockbox against the real netstat, ss and lsof, side by side.
+
+As root:
+
+    compat-tests/bench.py [--runs N] [--scale F] [--out BENCH.md]
+
+Each scenario is built in a fresh network namespace (`unshare -n`):
+
+- empty:     nothing but lo (start-up cost);
+- 10k:       5,000 loopback connections (10,000 TCP sockets);
+- 120k:      100,000 established TCP sockets (50,000 connections, spread over
+             processes: the hard fd limit here is 20,000 per process),
+             20,000 TIME_WAIT (kept steady: a helper opens and closes
+             connections at 20,000 per minute, TIME_WAIT lasting 60 s)
+             and 10,000 unix sockets;
+- 60k:       the same at half size (for the linearity check);
+- 1000proc:  1,000 processes holding 10,000 TCP sockets.
+
+In each, every command runs N times (default 5) alternating real tool and
+sockbox (argv[0] = the tool's name); the table shows the median wall time,
+the peak RSS (getrusage of the child) and sockbox/real ratios, plus the
+floors: `cat` of /proc/net/tcp and tcp6 (the kernel's cost to produce the
+text) and a bare readlink walk of every /proc/PID/fd (`find`). Both sides
+must print the same number of lines, not counting TIME_WAIT rows (the
+helper keeps their number steady, not fixed). The result goes to BENCH.md
+with the machine and date; the static binary's size is reported when
+`make static` has built it.
+"""
+
+import os
+import platform
+import signal  # noqa: F401
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+REAL = {"netstat": "/usr/bin/netstat", "ss": "/usr/bin/ss", "lsof": "/usr/bin/lsof"}
+FD_LIMIT = 20000
+
+
+def raise_nofile():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(FD_LIMIT, hard), hard))
+
+
+# --- workers (run as separate processes inside the namespace) -------------
+
+def worker_pairs(n, port, ready):
+    """n connections to a listener of our own: 2n sockets held."""
+    raise_nofile()
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", port))
+    lst.listen(4096)
+    keep = []
+    for _ in range(n):
+        c = socket.socket()
+        c.connect(("127.0.0.1", port))
+        a, _ = lst.accept()
+        keep += [c, a]
+    open(ready, "w").close()
+    time.sleep(3600)
+
+
+def worker_unix(n, ready):
+    raise_nofile()
+    keep = [socket.socketpair() for _ in range(n)]
+    open(ready, "w").close()
+    time.sleep(3600 + len(keep) * 0)
+
+
+def worker_timewait(per_minute, port, ready):
+    """Keeps about per_minute TIME_WAIT sockets: connections opened and
+    closed client-first at a steady rate (TIME_WAIT lasts 60 s)."""
+    raise_nofile()
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", port))
+    lst.listen(4096)
+    step = 0.25
+    batch = max(1, int(per_minute * step / 60))
+    marked = False
+    start = time.time()
+    while True:
+        t = time.time()
+        for _ in range(batch):
+            c = socket.socket()
+            c.connect(("127.0.0.1", port))
+            a, _ = lst.accept()
+            c.close()
+            a.close()
+        if not marked and time.time() - start >= 61:
+            open(ready, "w").close()
+            marked = True
+        time.sleep(max(0, step - (time.time() - t)))
+
+
+def worker_procs(nprocs, per_proc, port, ready):
+    """nprocs processes, each holding per_proc connections (2 sockets each)."""
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", port))
+    lst.listen(4096)
+    children = []
+    for _ in range(nprocs):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            lst_fd = lst
+            keep = []
+            for _ in range(per_proc):
+                c = socket.socket()
+                c.connect(("127.0.0.1", port))
+                a, _ = lst_fd.accept()
+                keep += [c, a]
+            lst_fd.close()
+            os.write(w, b"x")
+            os.close(w)
+            time.sleep(3600)
+            os._exit(0)
+        os.close(w)
+        os.read(r, 1)
+        os.close(r)
+        children.append(pid)
+    lst.close()
+    open(ready, "w").close()
+    time.sleep(3600)
+
+
+# --- measurement -----------------------------------------------------------
+
+def run_once(argv, argv0, outfile):
+    """Wall time, peak RSS (KiB) and stdout line count of one run."""
+    with open(outfile, "wb") as out:
+        t = time.perf_counter()
+        pid = os.posix_spawn(argv[0], [argv0] + argv[1:], {"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+                             file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
+                                           (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter() - t
+    with open(outfile, "rb") as f:
+        data = f.read()
+    lines = sum(1 for l in data.split(b"\n") if l and b"TIME_WAIT" not in l and b"TIME-WAIT" not in l)
+    return wall, usage.ru_maxrss, lines
+
+
+def measure(tool, args, sockbox, runs, tmp):
+    real, mine = [], []
+    out = os.path.join(tmp, "out")
+    for _ in range(runs):
+        real.append(run_once([REAL[tool]] + args, tool, out))
+        mine.append(run_once([sockbox] + args, tool, out))
+    med = lambda xs, i: statistics.median(x[i] for x in xs)  # noqa: E731
+    return {
+        "real": med(real, 0), "mine": med(mine, 0),
+        "real_rss": max(x[1] for x in real), "mine_rss": max(x[1] for x in mine),
+        "real_lines": real[-1][2], "mine_lines": mine[-1][2],
+    }
+
+
+def floor(argv, runs, tmp):
+    out = os.path.join(tmp, "out")
+    times = []
+    for _ in range(runs):
+        pid_t = time.perf_counter()
+        with open(out, "wb") as f:
+            subprocess.run(argv, stdout=f, stderr=subprocess.DEVNULL, shell=isinstance(argv, str))
+        times.append(time.perf_counter() - pid_t)
+    return statistics.median(times)
+
+
+COMMANDS = [
+    ("netstat", ["-tan"]), ("netstat", ["-tanp"]), ("ss", ["-tan"]), ("ss", ["-tanp"]),
+    ("lsof", ["-i", "-n", "-P"]),
+]
+COMMANDS_PROCS = COMMANDS + [("lsof", ["-n", "-P", "-i", "-a", "-p", "PID"])]
+
+
+def wait_ready(paths, procs, timeout=600):
+    deadline = time.time() + timeout
+    while not all(os.path.exists(p) for p in paths):
+        if time.time() > deadline or any(p.poll() is not None for p in procs):
+            sys.exit("bench: a scenario helper did not start")
+        time.sleep(0.2)
+
+
+def scenario_inside(name, scale, runs, sockbox, result_file):
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    with open("/proc/sys/net/ipv4/ip_local_port_range", "w") as f:
+        f.write("1024 65000\n")
+    tmp = tempfile.mkdtemp(prefix="sockbox-bench-")
+    procs, ready = [], []
+
+    def spawn(*args):
+        r = os.path.join(tmp, "ready.%d" % len(ready))
+        ready.append(r)
+        procs.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker"] +
+                                      [str(a) for a in args] + [r], start_new_session=True,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    established = tw = unix = 0
+    if name in ("10k", "60k", "120k"):
+        conns = {"10k": 5000, "60k": 25000, "120k": 50000}[name]
+        conns = int(conns * scale)
+        per = 8000
+        port = 20000
+        while conns > 0:
+            n = min(per, conns)
+            spawn("pairs", n, port)
+            port += 1
+            conns -= n
+            established += 2 * n
+        if name != "10k":
+            tw = int({"60k": 10000, "120k": 20000}[name] * scale)
+            spawn("timewait", tw, 30000)
+            unix = int({"60k": 2500, "120k": 5000}[name] * scale)
+            spawn("unix", unix)
+            unix *= 2
+    if name == "1000proc":
+        spawn("procs", int(1000 * scale), 5, 31000)
+        established = int(1000 * scale) * 10
+    wait_ready(ready, procs)
+    results = []
+    try:
+        cmds = COMMANDS_PROCS if name == "1000proc" else COMMANDS
+        pid_arg = str(procs[0].pid) if procs else str(os.getpid())
+        for tool, args in cmds:
+            args = [pid_arg if a == "PID" else a for a in args]
+            r = measure(tool, args, sockbox, runs, tmp)
+            r["cmd"] = tool + " " + " ".join(args)
+            results.append(r)
+        floors = {
+            "cat": floor("cat /proc/net/tcp /proc/net/tcp6 >/dev/null", runs, tmp),
+            "find": floor("find /proc/[0-9]*/fd -type l -printf '%l\\n' >/dev/null 2>&1", runs, tmp),
+        }
+    finally:
+        for p in procs:
+            os.killpg(p.pid, 9)  # the worker and any children it forked
+    with open(result_file, "w") as f:
+        f.write(repr({"name": name, "results": results, "floors": floors,
+                      "sockets": {"established": established, "time_wait": tw, "unix": unix}}))
+
+
+def fmt_ms(s):
+    return "%.0f ms" % (s * 1000) if s < 10 else "%.1f s" % s
+
+
+def report(all_results, runs, out_path, static_size):
+    lines = ["# sockbox benchmark", ""]
+    cpu = "unknown"
+    try:
+        for l in open("/proc/cpuinfo"):
+            if l.startswith("model name"):
+                cpu = l.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    lines.append("Machine: %s, %d cores, kernel %s; %s; median of %d runs each, real tool and sockbox alternating." %
+                 (cpu, os.cpu_count(), platform.release(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), runs))
+    lines.append("")
+    for sc in all_results:
+        s = sc["sockets"]
+        lines.append("## %s (%d established TCP, %d TIME_WAIT, %d unix sockets)" %
+                     (sc["name"], s["established"], s["time_wait"], s["unix"]))
+        lines.append("")
+        lines.append("| command | real | sockbox | ratio | real RSS | sockbox RSS | RSS ratio | lines (real/sockbox) |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for r in sc["results"]:
+            lines.append("| `%s` | %s | %s | %.2f | %d KiB | %d KiB | %.2f | %d / %d%s |" % (
+                r["cmd"], fmt_ms(r["real"]), fmt_ms(r["mine"]), r["mine"] / max(r["real"], 1e-9),
+                r["real_rss"], r["mine_rss"], r["mine_rss"] / max(r["real_rss"], 1),
+                r["real_lines"], r["mine_lines"], "" if r["real_lines"] == r["mine_lines"] else " **differ**"))
+        f = sc["floors"]
+        lines.append("")
+        lines.append("Floors: `cat /proc/net/tcp /proc/net/tcp6` %s; readlink walk of every /proc/PID/fd (`find`) %s." %
+                     (fmt_ms(f["cat"]), fmt_ms(f["find"])))
+        lines.append("")
+    by = {sc["name"]: sc for sc in all_results}
+    if "60k" in by and "120k" in by:
+        lines.append("## Linearity (120k time / 60k time, sockbox)")
+        lines.append("")
+        for a, b in zip(by["60k"]["results"], by["120k"]["results"]):
+            lines.append("- `%s`: %.2f" % (b["cmd"], b["mine"] / max(a["mine"], 1e-9)))
+        lines.append("")
+    lines.append("Static binary (`make static`): %s." % (
+        "%.2f MiB (%d bytes)" % (static_size / 1048576, static_size) if static_size else "not built"))
+    lines.append("")
+    text = "\n".join(lines)
+    with open(out_path, "w") as f:
+        f.write(text)
+    print(text)
+    return all(r["real_lines"] == r["mine_lines"] for sc in all_results for r in sc["results"])
+
+
+def main():
+    args = sys.argv[1:]
+    if args and args[0] == "--worker":
+        kind, rest = args[1], args[2:]
+        if kind == "pairs":
+            worker_pairs(int(rest[0]), int(rest[1]), rest[2])
+        elif kind == "unix":
+            worker_unix(int(rest[0]), rest[1])
+        elif kind == "timewait":
+            worker_timewait(int(rest[0]), int(rest[1]), rest[2])
+        elif kind == "procs":
+            worker_procs(int(rest[0]), int(rest[1]), int(rest[2]), rest[3])
+        return
+    if args and args[0] == "--scenario":
+        scenario_inside(args[1], float(args[2]), int(args[3]), args[4], args[5])
+        return
+    runs, scale, out = 5, 1.0, os.path.join(REPO, "BENCH.md")
+    scenarios = ["empty", "10k", "1000proc", "60k", "120k"]
+    i = 0
+    while i < len(args):
+        if args[i] == "--runs":
+            runs = int(args[i + 1]); i += 2  # noqa: E702
+        elif args[i] == "--scale":
+            scale = float(args[i + 1]); i += 2  # noqa: E702
+        elif args[i] == "--out":
+            out = args[i + 1]; i += 2  # noqa: E702
+        elif args[i] == "--only":
+            scenarios = args[i + 1].split(","); i += 2  # noqa: E702
+        else:
+            sys.exit(__doc__)
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (unshare -n)")
+    sockbox = os.path.abspath(os.environ.get("SOCKBOX_BIN", os.path.join(REPO, "target", "release", "sockbox")))
+    static = os.path.join(REPO, "target", "x86_64-unknown-linux-gnu", "release", "sockbox")
+    static_size = os.path.getsize(static) if os.path.exists(static) else 0
+    all_results = []
+    for name in scenarios:
+        print("bench: scenario %s ..." % name, flush=True)
+        res = tempfile.mktemp(prefix="sockbox-bench-res-")
+        subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(__file__), "--scenario", name,
+                        str(scale), str(runs), sockbox, res], check=True)
+        with open(res) as f:
+            all_results.append(eval(f.read()))  # our own repr, written just now
+        os.unlink(res)
+    ok = report(all_results, runs, out, static_size)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
