@@ -3,7 +3,7 @@
 CARGO ?= cargo
 BIN   := target/release/sockbox
 
-.PHONY: all build run test unit golden lint compat clean
+.PHONY: all build run test unit golden lint compat bench static install clean
 
 all: build
 
@@ -40,3 +40,23 @@ compat: build
 
 clean:
 	$(CARGO) clean
+
+# sockbox against the real tools at 0 to 120,000 sockets and 1,000 processes
+# (root: network namespaces); writes BENCH.md. Not a test.
+bench: build
+	@if [ "$$(id -u)" -ne 0 ]; then echo "bench: needs root (unshare -n)"; exit 1; fi
+	-$(MAKE) static
+	SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/bench.py
+
+# A fully static x86_64 binary (glibc crt-static) for rescue images.
+STATIC_TARGET = x86_64-unknown-linux-gnu
+static:
+	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release --target $(STATIC_TARGET)
+	@ls -l target/$(STATIC_TARGET)/release/sockbox
+
+# make install PREFIX=/usr/local: the binary and its three links.
+PREFIX ?= /usr/local
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sockbox
+	for a in netstat ss lsof; do ln -sf sockbox $(DESTDIR)$(PREFIX)/bin/$$a; done
+

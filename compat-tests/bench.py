@@ -137,27 +137,37 @@ def worker_procs(nprocs, per_proc, port, ready):
 
 # --- measurement -----------------------------------------------------------
 
-def run_once(argv, argv0, outfile):
-    """Wall time, peak RSS (KiB) and stdout line count of one run."""
-    with open(outfile, "wb") as out:
+def run_once(binary, argv0, args, outfile, linkdir):
+    """Wall time, peak RSS (KiB) and stdout line count of one run.
+
+    GNU time runs the command (argv[0] = the tool's name, through a link),
+    so the peak RSS is the command's own: a child spawned straight from
+    this Python process would report Python's pages as its high-water mark.
+    """
+    link = os.path.join(linkdir, ("sockbox-" if "sockbox" in binary else "real-") + argv0, argv0)
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    if not os.path.lexists(link):
+        os.symlink(binary, link)
+    rss_file = outfile + ".rss"
+    with open(outfile, "wb") as out, open(os.devnull, "wb") as null:
         t = time.perf_counter()
-        pid = os.posix_spawn(argv[0], [argv0] + argv[1:], {"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-                             file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
-                                           (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
-        _, status, usage = os.wait4(pid, 0)
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file, link] + args, stdout=out, stderr=null,
+                       env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
         wall = time.perf_counter() - t
+    with open(rss_file) as f:
+        rss = int(f.read().split()[-1])
     with open(outfile, "rb") as f:
         data = f.read()
     lines = sum(1 for l in data.split(b"\n") if l and b"TIME_WAIT" not in l and b"TIME-WAIT" not in l)
-    return wall, usage.ru_maxrss, lines
+    return wall, rss, lines
 
 
 def measure(tool, args, sockbox, runs, tmp):
     real, mine = [], []
     out = os.path.join(tmp, "out")
     for _ in range(runs):
-        real.append(run_once([REAL[tool]] + args, tool, out))
-        mine.append(run_once([sockbox] + args, tool, out))
+        real.append(run_once(REAL[tool], tool, args, out, tmp))
+        mine.append(run_once(sockbox, tool, args, out, tmp))
     med = lambda xs, i: statistics.median(x[i] for x in xs)  # noqa: E731
     return {
         "real": med(real, 0), "mine": med(mine, 0),
