@@ -92,7 +92,7 @@ fn run(root: &SysRoot, o: &mut Options, names: &mut render::Names, err: &mut Vec
             refuse(&o.pn.clone(), &Refusal::NotSocketsOnly, err);
             return 1;
         }
-        let n = render::print(o, names, &found, &mut out, err);
+        let n = render::print(o, names, &found, &mut out, &mut stdout, err);
         flush_err(err);
         let Some(r) = o.repeat.clone() else { break };
         if until_empty {

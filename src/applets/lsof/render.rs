@@ -77,17 +77,13 @@ impl<'a> Names<'a> {
 
 /// printinaddr(): `local[->remote]` with names as asked.
 fn inet_name(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
-    let Kind::Inet {
-        row,
-        v6_addrs,
-        local,
-        remote,
-    } = &f.kind
-    else {
+    let Kind::Inet(row) = &f.kind else {
         return;
     };
+    let (v6_addrs, local, remote) = super::scan::endpoints(row);
+    let v6_addrs = &v6_addrs;
     let mut s = Vec::new();
-    for (i, ep) in [local, remote].into_iter().enumerate() {
+    for (i, ep) in [local, remote].iter().enumerate() {
         let Some(Endpoint { addr, port }) = ep else { continue };
         if i == 1 {
             s.extend_from_slice(b"->");
@@ -149,7 +145,7 @@ fn unix_state(u: &super::scan::UnixRow) -> &'static str {
 /// the socket type for unix; None when unknown.
 fn tpi_type(f: &SockFile) -> Option<u32> {
     match &f.kind {
-        Kind::Inet { row, .. } => Some(match row.proto {
+        Kind::Inet(row) => Some(match row.proto {
             super::inet_spec::Proto::Tcp => 0,
             super::inet_spec::Proto::Udp => 1,
             super::inet_spec::Proto::UdpLite => 2,
@@ -161,7 +157,7 @@ fn tpi_type(f: &SockFile) -> Option<u32> {
 /// The NAME column without state (also the `n` field).
 fn name_text(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
     match &f.kind {
-        Kind::Inet { .. } => inet_name(o, names, f, out),
+        Kind::Inet(_) => inet_name(o, names, f, out),
         Kind::Unix(u) => {
             let mut s = Vec::new();
             if let Some(p) = &u.path {
@@ -185,7 +181,7 @@ fn tcptpi_table(o: &Options, f: &SockFile, out: &mut Vec<u8>) {
                 out.push(b')');
             }
         }
-        Kind::Inet { row, .. } => {
+        Kind::Inet(row) => {
             let mut any = false;
             if o.tcptpi & TCPTPI_STATE != 0 && tpi_type(f) == Some(0) {
                 out.push(b'(');
@@ -225,7 +221,7 @@ fn tcptpi_fields(o: &Options, f: &SockFile, out: &mut Vec<u8>) {
                 out.push(t);
             }
         }
-        Kind::Inet { row, .. } => {
+        Kind::Inet(row) => {
             if o.tcptpi & TCPTPI_STATE != 0 && tpi_type(f) == Some(0) {
                 out.extend_from_slice(b"TST=");
                 push_tcp_state(row.state, out);
@@ -243,22 +239,22 @@ fn tcptpi_fields(o: &Options, f: &SockFile, out: &mut Vec<u8>) {
 
 fn type_name(f: &SockFile) -> &'static [u8] {
     match &f.kind {
-        Kind::Inet { row, .. } if row.v6 => b"IPv6",
-        Kind::Inet { .. } => b"IPv4",
+        Kind::Inet(row) if row.v6 => b"IPv6",
+        Kind::Inet(_) => b"IPv4",
         Kind::Unix(_) => b"unix",
     }
 }
 
 fn device(f: &SockFile) -> Vec<u8> {
     match &f.kind {
-        Kind::Inet { .. } => f.inode.to_string().into_bytes(),
+        Kind::Inet(_) => f.inode.to_string().into_bytes(),
         Kind::Unix(u) => u.pcb.clone(),
     }
 }
 
 fn node(f: &SockFile) -> Vec<u8> {
     match &f.kind {
-        Kind::Inet { row, .. } => row.proto.name().as_bytes().to_vec(),
+        Kind::Inet(row) => row.proto.name().as_bytes().to_vec(),
         Kind::Unix(_) => f.inode.to_string().into_bytes(),
     }
 }
@@ -294,17 +290,36 @@ fn right(out: &mut Vec<u8>, s: &[u8], w: usize) {
     out.extend_from_slice(s);
 }
 
+/// Output is built in `out` and handed to `sink` in blocks of this size.
+const BLOCK: usize = 1 << 16;
+
+fn spill(out: &mut Vec<u8>, sink: &mut dyn std::io::Write) {
+    if out.len() >= BLOCK {
+        let _ = sink.write_all(out);
+        out.clear();
+    }
+}
+
 /// Prints one cycle; returns how many processes printed something.
-pub fn print(o: &Options, names: &mut Names, scan: &Scan, out: &mut Vec<u8>, err: &mut Vec<u8>) -> usize {
+pub fn print(
+    o: &Options,
+    names: &mut Names,
+    scan: &Scan,
+    out: &mut Vec<u8>,
+    sink: &mut dyn std::io::Write,
+    err: &mut Vec<u8>,
+) -> usize {
     if o.terse {
         for p in &scan.procs {
             out.extend_from_slice(format!("{}\n", p.pid).as_bytes());
+            spill(out, sink);
         }
         return scan.procs.len();
     }
     if o.field {
         for p in &scan.procs {
             print_fields(o, names, p, out, err);
+            spill(out, sink);
         }
         return scan.procs.len();
     }
@@ -405,6 +420,7 @@ pub fn print(o: &Options, names: &mut Names, scan: &Scan, out: &mut Vec<u8>, err
                 tcptpi_table(o, f, out);
             }
             out.push(b'\n');
+            spill(out, sink);
         }
     }
     scan.procs.len()
@@ -485,7 +501,7 @@ fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err
         if on(b'i') && matches!(f.kind, Kind::Unix(_)) {
             field(out, b'i', f.inode.to_string().as_bytes());
         }
-        if on(b'P') && matches!(f.kind, Kind::Inet { .. }) {
+        if on(b'P') && matches!(f.kind, Kind::Inet(_)) {
             field(out, b'P', &node(f));
         }
         if on(b'n') {

@@ -57,13 +57,7 @@ pub struct Endpoint {
 
 #[derive(Debug, Clone)]
 pub enum Kind {
-    Inet {
-        row: InetRow,
-        /// The printed family: IPv4 for v4-mapped endpoints.
-        v6_addrs: bool,
-        local: Option<Endpoint>,
-        remote: Option<Endpoint>,
-    },
+    Inet(InetRow),
     Unix(UnixRow),
 }
 
@@ -155,8 +149,8 @@ impl Tables {
                 return;
             }
             if header {
-                let f: Vec<&[u8]> = fields(line, b"").take(12).collect();
-                if f.len() < 12 {
+                let (f, n) = take_fields::<12>(line, b"");
+                if n < 12 {
                     return;
                 }
                 let remote: &[u8] = if v6 { b"remote_address" } else { b"rem_address" };
@@ -189,7 +183,8 @@ impl Tables {
             if stop {
                 return;
             }
-            let f: Vec<&[u8]> = fields(line, b":").take(9).collect();
+            let (f, n) = take_fields::<8>(line, b":");
+            let f = &f[..n];
             if f.len() < 7 {
                 return;
             }
@@ -269,6 +264,17 @@ pub fn fields<'a>(line: &'a [u8], seps: &'a [u8]) -> impl Iterator<Item = &'a [u
     })
 }
 
+/// The first N words of `fields()`, without allocating; and how many there were.
+fn take_fields<'a, const N: usize>(line: &'a [u8], seps: &'a [u8]) -> ([&'a [u8]; N], usize) {
+    let mut out: [&[u8]; N] = [&[]; N];
+    let mut n = 0;
+    for (slot, w) in out.iter_mut().zip(fields(line, seps)) {
+        *slot = w;
+        n += 1;
+    }
+    (out, n)
+}
+
 /// strtoul(s, &end, base) that must consume all of `s` (base 0: C prefixes).
 fn strtoul(s: &[u8], base: u32) -> Option<u64> {
     let (digits, radix) = match base {
@@ -290,8 +296,8 @@ fn strtoul(s: &[u8], base: u32) -> Option<u64> {
 }
 
 fn parse_inet_row(line: &[u8], v6: bool, proto: Proto) -> Option<(u64, InetRow)> {
-    let f: Vec<&[u8]> = fields(line, b":").take(15).collect();
-    if f.len() < 14 {
+    let (f, n) = take_fields::<14>(line, b":");
+    if n < 14 {
         return None;
     }
     let addr = |s: &[u8]| -> Option<[u8; 16]> {
@@ -374,8 +380,8 @@ fn read_stat(data: &[u8], pid: i32) -> Option<StatLine> {
     }
     let rest = &data[i..];
     let rest = &rest[..rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |p| p + 1)];
-    let f: Vec<&[u8]> = fields(rest, b"").take(3).collect();
-    if f.len() < 3 || f[1].is_empty() || f[2].is_empty() {
+    let (f, n) = take_fields::<3>(rest, b"");
+    if n < 3 || f[1].is_empty() || f[2].is_empty() {
         return None;
     }
     Some(StatLine {
@@ -595,15 +601,21 @@ impl Scan {
                 if o.and && fsf & o.selflags != o.selflags {
                     continue;
                 }
-                // Selected: what printing needs from fdinfo.
-                path.truncate(pid_len);
-                path.extend_from_slice(b"fdinfo/");
-                push_decimal(&mut path, s.fd as u64);
-                stat_buf.clear();
-                if read_into(&path, &mut stat_buf).is_err() {
-                    continue;
-                }
-                let (offset, flags) = fdinfo(&stat_buf);
+                // Selected. A socket's file is always open read-write at
+                // offset 0, so fdinfo is read only for what it alone holds:
+                // the open flags of the -F G field.
+                let (offset, flags) = if o.field && o.fields[b'G' as usize] {
+                    path.truncate(pid_len);
+                    path.extend_from_slice(b"fdinfo/");
+                    push_decimal(&mut path, s.fd as u64);
+                    stat_buf.clear();
+                    if read_into(&path, &mut stat_buf).is_err() {
+                        continue;
+                    }
+                    fdinfo(&stat_buf)
+                } else {
+                    (Some(0), Some(libc::O_RDWR as u64))
+                };
                 let access = match flags.map(|f| f & 3) {
                     Some(0) => b'r',
                     Some(1) => b'w',
@@ -658,6 +670,30 @@ fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(Kind, u32)>
     if o.net.selects(row.v6) {
         f |= sel::NET;
     }
+    let (v6_addrs, local, remote) = endpoints(&row);
+    if o.selflags & sel::NA != 0 {
+        let mut m = false;
+        if let Some(r) = &remote {
+            m |= o.specs.matches(row.proto, v6_addrs, &r.addr, r.port);
+        }
+        if let Some(l) = &local {
+            m |= o.specs.matches(row.proto, v6_addrs, &l.addr, l.port);
+        }
+        if m {
+            f |= sel::NA;
+        }
+    }
+    Some((Kind::Inet(row), f))
+}
+
+fn dummy_kind(row: InetRow) -> Kind {
+    Kind::Inet(row)
+}
+
+/// The endpoints as lsof prints and matches them (ent_inaddr): each only
+/// when its address or port is set, and both as IPv4 when either is
+/// v4-mapped. Returns (printed as IPv6, local, remote).
+pub fn endpoints(row: &InetRow) -> (bool, Option<Endpoint>, Option<Endpoint>) {
     let local_set = row.local.iter().any(|&b| b != 0) || row.local_port != 0;
     let remote_set = row.remote.iter().any(|&b| b != 0) || row.remote_port != 0;
     let mut v6_addrs = row.v6;
@@ -679,36 +715,7 @@ fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(Kind, u32)>
         addr: ra,
         port: row.remote_port,
     });
-    if o.selflags & sel::NA != 0 {
-        let mut m = false;
-        if let Some(r) = &remote {
-            m |= o.specs.matches(row.proto, v6_addrs, &r.addr, r.port);
-        }
-        if let Some(l) = &local {
-            m |= o.specs.matches(row.proto, v6_addrs, &l.addr, l.port);
-        }
-        if m {
-            f |= sel::NA;
-        }
-    }
-    Some((
-        Kind::Inet {
-            row,
-            v6_addrs,
-            local,
-            remote,
-        },
-        f,
-    ))
-}
-
-fn dummy_kind(row: InetRow) -> Kind {
-    Kind::Inet {
-        row,
-        v6_addrs: row.v6,
-        local: None,
-        remote: None,
-    }
+    (v6_addrs, local, remote)
 }
 
 /// The effective uid on the `Uid:` line of /proc/PID/status.
