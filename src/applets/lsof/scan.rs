@@ -8,7 +8,7 @@
 
 use super::inet_spec::Proto;
 use super::options::{Options, sel};
-use crate::core::owners::{BuildInodeHasher, SocketFd, parse_decimal, push_decimal, read_socket_fds};
+use crate::core::owners::{BuildInodeHasher, parse_decimal, push_decimal, read_socket_fds};
 use crate::core::proc_net::{LineReader, decode_addr};
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
@@ -526,44 +526,15 @@ impl Scan {
             .filter_map(|e| parse_decimal(e.file_name().as_bytes()))
             .collect();
         pids.sort_unstable();
-        let mut fd_nums = Vec::new();
-        let mut sock_fds: Vec<SocketFd> = Vec::new();
-        let mut stat_buf = Vec::new();
-        for pid in pids {
-            path.truncate(base_len);
-            path.push(b'/');
-            push_decimal(&mut path, pid as u64);
-            path.push(b'/');
-            let pid_len = path.len();
-            let Ok(meta) = std::fs::metadata(OsStr::from_bytes(&path)) else {
-                continue;
-            };
-            let mut uid = meta.uid();
-            if !root.is_live() {
-                // A snapshot's folders do not keep their owners: the
-                // effective uid (what owns /proc/PID) comes from `status`.
-                path.extend_from_slice(b"status");
-                stat_buf.clear();
-                if read_into(&path, &mut stat_buf).is_ok()
-                    && let Some(u) = status_euid(&stat_buf)
-                {
-                    uid = u;
-                }
-                path.truncate(pid_len);
-            }
-            path.extend_from_slice(b"stat");
-            stat_buf.clear();
-            if read_into(&path, &mut stat_buf).is_err() {
-                continue;
-            }
-            let Some(st) = read_stat(&stat_buf, pid as i32) else {
-                continue;
-            };
-            if st.zombie {
-                continue;
-            }
+        let base = path[..base_len].to_vec();
+        // 1. Every process's owner and stat line (I/O only: in parallel).
+        let infos = par_map(&pids, |&pid| proc_info(root, &base, pid));
+        // 2. lsof's selection, in pid order (it marks what was found).
+        let mut kept = Vec::new();
+        for (pid, info) in pids.iter().zip(infos) {
+            let Some((uid, st)) = info else { continue };
             let (mut sf, mut primary) = (0, false);
-            if proc_excluded(o, pid as i32, st.pgid, uid, &mut sf, &mut primary)
+            if proc_excluded(o, *pid as i32, st.pgid, uid, &mut sf, &mut primary)
                 || cmd_excluded(o, &st.cmd, &mut sf, &mut primary)
             {
                 continue;
@@ -571,12 +542,27 @@ impl Scan {
             if primary && o.refuse_selected_procs {
                 return Scan { procs, refused: true };
             }
-            path.truncate(pid_len);
-            path.extend_from_slice(b"fd");
-            sock_fds.clear();
-            if read_socket_fds(&mut path, true, &mut fd_nums, &mut sock_fds).is_err() {
-                continue;
-            }
+            kept.push((*pid, uid, st, sf, primary));
+        }
+        // 3. The socket fds of the kept processes (in parallel).
+        let kept_pids: Vec<u32> = kept.iter().map(|k| k.0).collect();
+        let all_fds = par_map(&kept_pids, |&pid| {
+            let mut p = base.clone();
+            p.push(b'/');
+            push_decimal(&mut p, pid as u64);
+            p.extend_from_slice(b"/fd");
+            let (mut nums, mut out) = (Vec::new(), Vec::new());
+            read_socket_fds(&mut p, true, &mut nums, &mut out).ok().map(|_| out)
+        });
+        // 4. Each socket classified and selected, in pid and fd order.
+        let mut stat_buf = Vec::new();
+        for ((pid, uid, st, sf, primary), sock_fds) in kept.into_iter().zip(all_fds) {
+            let Some(sock_fds) = sock_fds else { continue };
+            path.truncate(base_len);
+            path.push(b'/');
+            push_decimal(&mut path, pid as u64);
+            path.push(b'/');
+            let pid_len = path.len();
             let mut files = Vec::new();
             if !sock_fds.is_empty() && tables.is_none() {
                 tables = Some(Tables::load(root, o, reader, err));
@@ -716,6 +702,57 @@ pub fn endpoints(row: &InetRow) -> (bool, Option<Endpoint>, Option<Endpoint>) {
         port: row.remote_port,
     });
     (v6_addrs, local, remote)
+}
+
+/// A process's owner (the uid owning /proc/PID; on a snapshot, the
+/// effective uid of its `status`) and its stat line; None for a process
+/// that vanished, cannot be read, or is a zombie.
+fn proc_info(root: &SysRoot, base: &[u8], pid: u32) -> Option<(u32, StatLine)> {
+    let mut path = base.to_vec();
+    path.push(b'/');
+    push_decimal(&mut path, pid as u64);
+    path.push(b'/');
+    let pid_len = path.len();
+    let meta = std::fs::metadata(OsStr::from_bytes(&path)).ok()?;
+    let mut uid = meta.uid();
+    let mut buf = Vec::new();
+    if !root.is_live() {
+        // A snapshot's folders do not keep their owners.
+        path.extend_from_slice(b"status");
+        if read_into(&path, &mut buf).is_ok()
+            && let Some(u) = status_euid(&buf)
+        {
+            uid = u;
+        }
+        path.truncate(pid_len);
+        buf.clear();
+    }
+    path.extend_from_slice(b"stat");
+    read_into(&path, &mut buf).ok()?;
+    let st = read_stat(&buf, pid as i32)?;
+    (!st.zombie).then_some((uid, st))
+}
+
+/// `f` over `items`, in order; spread over the cores when there are many
+/// (the work is /proc reads, all kernel time).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = if items.len() < 256 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    };
+    if threads == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
 }
 
 /// The effective uid on the `Uid:` line of /proc/PID/status.
