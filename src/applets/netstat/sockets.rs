@@ -41,6 +41,8 @@ pub struct Listing<'a, W: Write, E: Write> {
     igmp6: bool,
     igmp_idx: bool,
     igmp_device: Vec<u8>,
+    /// The owner scan for -p, running beside the first table's read.
+    pending: Option<std::thread::JoinHandle<(ProgramNames, Option<String>)>>,
 }
 
 /// What a table asks of the run: go on, or stop with this status.
@@ -138,6 +140,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             igmp6: false,
             igmp_idx: false,
             igmp_device: Vec::new(),
+            pending: None,
         }
     }
 
@@ -160,7 +163,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         let o = self.opts;
         let inet_selected = o.tcp || o.sctp || o.udp || o.udplite || o.raw;
         if !o.selected || inet_selected {
-            self.load_programs();
+            self.start_programs();
             self.inet_header();
         }
         if !o.selected || o.tcp {
@@ -251,7 +254,28 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         self.err_line(&msg);
     }
 
+    /// Starts the -p owner scan on another thread (the fd walk and the
+    /// kernel's table text then cost time side by side).
+    fn start_programs(&mut self) {
+        if self.opts.programs && !self.programs.loaded && self.pending.is_none() {
+            let root = self.root.clone();
+            self.pending = Some(std::thread::spawn(move || {
+                let mut p = ProgramNames::default();
+                let warning = p.load(&root);
+                (p, warning)
+            }));
+        }
+    }
+
     fn load_programs(&mut self) {
+        if let Some(h) = self.pending.take()
+            && let Ok((p, warning)) = h.join()
+        {
+            self.programs = p;
+            if let Some(w) = warning {
+                let _ = self.err.write_all(w.as_bytes());
+            }
+        }
         if self.opts.programs && !self.programs.loaded {
             let warning = self.programs.load(self.root);
             if let Some(w) = warning {
@@ -328,18 +352,41 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         let path = self.root.path(abs);
         let mut reader = std::mem::take(&mut self.reader);
         let mut lnr = 0usize;
-        let res = reader.read(&path, |line| {
-            // fgets hands out at most FGETS_BUF-1 bytes, newline included.
-            let total = line.len() + 1;
-            let mut start = 0;
-            while start < total {
-                let end = (start + FGETS_BUF - 1).min(total);
-                let piece = &line[start.min(line.len())..end.min(line.len())];
-                row(self, lnr, piece);
-                lnr += 1;
-                start = end;
-            }
-        });
+        // With the owner scan still running, read the whole table first (the
+        // kernel writes its text meanwhile), then wait for the owners.
+        let prefetched = if self.pending.is_some() {
+            let data = std::fs::read(&path);
+            self.load_programs();
+            Some(data)
+        } else {
+            None
+        };
+        let res = match prefetched {
+            Some(Ok(data)) => reader.read_from(&data[..], |line| {
+                let total = line.len() + 1;
+                let mut start = 0;
+                while start < total {
+                    let end = (start + FGETS_BUF - 1).min(total);
+                    let piece = &line[start.min(line.len())..end.min(line.len())];
+                    row(self, lnr, piece);
+                    lnr += 1;
+                    start = end;
+                }
+            }),
+            Some(Err(e)) => Err(e),
+            None => reader.read(&path, |line| {
+                // fgets hands out at most FGETS_BUF-1 bytes, newline included.
+                let total = line.len() + 1;
+                let mut start = 0;
+                while start < total {
+                    let end = (start + FGETS_BUF - 1).min(total);
+                    let piece = &line[start.min(line.len())..end.min(line.len())];
+                    row(self, lnr, piece);
+                    lnr += 1;
+                    start = end;
+                }
+            }),
+        };
         self.reader = reader;
         res
     }
