@@ -3,7 +3,7 @@
 CARGO ?= cargo
 BIN   := target/release/sockbox
 
-.PHONY: all build run test unit golden lint compat bench static install clean
+.PHONY: all build run test unit golden lint compat bench static static-test install clean
 
 all: build
 
@@ -45,14 +45,20 @@ clean:
 # (root: network namespaces); writes BENCH.md. Not a test.
 bench: build
 	@if [ "$$(id -u)" -ne 0 ]; then echo "bench: needs root (unshare -n)"; exit 1; fi
-	-$(MAKE) static
+	$(MAKE) static-test
 	SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/bench.py
 
 # A fully static x86_64 binary (glibc crt-static) for rescue images.
 STATIC_TARGET = x86_64-unknown-linux-gnu
+# Built for size (opt-level s, no unwind tables: panics abort anyway).
 static:
-	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release --target $(STATIC_TARGET)
+	RUSTFLAGS="-C target-feature=+crt-static -C force-unwind-tables=no" \
+		CARGO_PROFILE_RELEASE_OPT_LEVEL=s $(CARGO) build --release --target $(STATIC_TARGET)
 	@ls -l target/$(STATIC_TARGET)/release/sockbox
+
+# The static binary in an empty chroot: runs, numeric users and ports.
+static-test: static
+	/usr/bin/python3 compat-tests/static_chroot.py
 
 # make install PREFIX=/usr/local: the binary and its three links.
 PREFIX ?= /usr/local

@@ -22,7 +22,7 @@ sockbox (argv[0] = the tool's name); the table shows the median wall time,
 the peak RSS (getrusage of the child) and sockbox/real ratios, plus the
 floors: `cat` of /proc/net/tcp and tcp6 (the kernel's cost to produce the
 text) and a bare readlink walk of every /proc/PID/fd (`find`). Both sides
-must print the same number of lines, not counting TIME_WAIT rows (the
+must print the same number of distinct lines, not counting TIME_WAIT rows (the
 helper keeps their number steady, not fixed; nor the helper's own
 connections, which come and go). The result goes to BENCH.md
 with the machine and date; the static binary's size is reported when
@@ -159,9 +159,11 @@ def run_once(binary, argv0, args, outfile, linkdir):
         rss = int(f.read().split()[-1])
     with open(outfile, "rb") as f:
         data = f.read()
-    # Rows of the TIME_WAIT keeper's connections (port 30000) come and go.
-    lines = sum(1 for l in data.split(b"\n") if l and b"TIME_WAIT" not in l and b"TIME-WAIT" not in l
-                and b":30000" not in l)
+    # Rows of the TIME_WAIT keeper's connections (port 30000) come and go;
+    # and while it churns, a /proc/net/tcp read in small pieces (stdio's 4
+    # KiB) can see a row twice: distinct lines are counted.
+    lines = len({l for l in data.split(b"\n") if l and b"TIME_WAIT" not in l and b"TIME-WAIT" not in l
+                 and b":30000" not in l})
     return wall, rss, lines
 
 
@@ -172,6 +174,12 @@ def measure(tool, args, sockbox, runs, tmp):
         real.append(run_once(REAL[tool], tool, args, out, tmp))
         mine.append(run_once(sockbox, tool, args, out, tmp))
     med = lambda xs, i: statistics.median(x[i] for x in xs)  # noqa: E731
+    if real[-1][2] != mine[-1][2]:
+        # Keep both outputs of a line-count difference for a look.
+        for side, binary in (("real", REAL[tool]), ("sockbox", sockbox)):
+            run_once(binary, tool, args, out, tmp)
+            keep = "/tmp/sockbox-bench-%s-%s.out" % ("_".join([tool] + args).replace("/", ""), side)
+            os.replace(out, keep)
     return {
         "real": med(real, 0), "mine": med(mine, 0),
         "real_rss": max(x[1] for x in real), "mine_rss": max(x[1] for x in mine),
@@ -201,6 +209,11 @@ def wait_ready(paths, procs, timeout=600):
     deadline = time.time() + timeout
     while not all(os.path.exists(p) for p in paths):
         if time.time() > deadline or any(p.poll() is not None for p in procs):
+            for p in paths:
+                try:
+                    sys.stderr.write(open(p + ".err").read())
+                except OSError:
+                    pass
             sys.exit("bench: a scenario helper did not start")
         time.sleep(0.2)
 
@@ -217,7 +230,7 @@ def scenario_inside(name, scale, runs, sockbox, result_file):
         ready.append(r)
         procs.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker"] +
                                       [str(a) for a in args] + [r], start_new_session=True,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                                      stdout=subprocess.DEVNULL, stderr=open(r + ".err", "w")))
 
     established = tw = unix = 0
     if name in ("10k", "60k", "120k"):

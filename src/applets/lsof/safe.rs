@@ -4,8 +4,10 @@
 //! library's multibyte functions in the user's locale, as lsof's do, so a
 //! printable UTF-8 character passes through in a UTF-8 locale.
 
+#[cfg(not(target_feature = "crt-static"))]
 use std::sync::OnceLock;
 
+#[cfg(not(target_feature = "crt-static"))]
 unsafe extern "C" {
     fn mblen(s: *const libc::c_char, n: libc::size_t) -> libc::c_int;
     fn mbtowc(pwc: *mut libc::wchar_t, s: *const libc::c_char, n: libc::size_t) -> libc::c_int;
@@ -15,6 +17,27 @@ unsafe extern "C" {
 
 /// Sets LC_CTYPE from the environment (lsof calls setlocale(LC_CTYPE, "")).
 /// Returns whether multibyte characters are possible.
+/// A static build stays in the C locale (no locale files to load): every
+/// byte ≥ 0x80 is escaped, as lsof does in the C locale.
+#[cfg(target_feature = "crt-static")]
+fn multibyte() -> bool {
+    false
+}
+
+#[cfg(target_feature = "crt-static")]
+unsafe fn mblen(_: *const libc::c_char, _: libc::size_t) -> libc::c_int {
+    -1
+}
+#[cfg(target_feature = "crt-static")]
+unsafe fn mbtowc(_: *mut libc::wchar_t, _: *const libc::c_char, _: libc::size_t) -> libc::c_int {
+    -1
+}
+#[cfg(target_feature = "crt-static")]
+unsafe fn iswprint(_: u32) -> libc::c_int {
+    0
+}
+
+#[cfg(not(target_feature = "crt-static"))]
 fn multibyte() -> bool {
     static MB: OnceLock<bool> = OnceLock::new();
     *MB.get_or_init(|| unsafe {

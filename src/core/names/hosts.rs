@@ -23,7 +23,9 @@ pub enum Hosts {
 
 impl Hosts {
     pub fn new(root: &SysRoot) -> Hosts {
-        if root.is_live() {
+        // A static build cannot load the C library's NSS modules: it reads
+        // /etc/hosts and /etc/networks itself, as on a snapshot.
+        if root.is_live() && !cfg!(target_feature = "crt-static") {
             return Hosts::Libc;
         }
         let mut hosts = Vec::new();
@@ -162,7 +164,7 @@ impl Hosts {
                 sa.sin6_family = libc::AF_INET6 as libc::sa_family_t;
                 sa.sin6_addr.s6_addr = addr;
                 let mut host = [0 as libc::c_char; 1025];
-                let rc = libc::getnameinfo(
+                let rc = getnameinfo(
                     (&sa as *const libc::sockaddr_in6).cast(),
                     std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
                     host.as_mut_ptr(),
@@ -207,10 +209,41 @@ struct NetEnt {
     n_net: u32,
 }
 
+#[cfg(not(target_feature = "crt-static"))]
 unsafe extern "C" {
     fn gethostbyaddr(addr: *const libc::c_void, len: libc::socklen_t, family: libc::c_int) -> *const HostEnt;
     fn getnetbyaddr(net: u32, family: libc::c_int) -> *const NetEnt;
     fn gethostbyname2(name: *const libc::c_char, family: libc::c_int) -> *const HostEnt;
+}
+
+#[cfg(not(target_feature = "crt-static"))]
+use libc::getnameinfo;
+
+// In a static build the `Libc` variant is never made; these stand in so
+// that the resolver and NSS stay out of the binary.
+#[cfg(target_feature = "crt-static")]
+unsafe fn gethostbyaddr(_: *const libc::c_void, _: libc::socklen_t, _: libc::c_int) -> *const HostEnt {
+    std::ptr::null()
+}
+#[cfg(target_feature = "crt-static")]
+unsafe fn getnetbyaddr(_: u32, _: libc::c_int) -> *const NetEnt {
+    std::ptr::null()
+}
+#[cfg(target_feature = "crt-static")]
+unsafe fn gethostbyname2(_: *const libc::c_char, _: libc::c_int) -> *const HostEnt {
+    std::ptr::null()
+}
+#[cfg(target_feature = "crt-static")]
+unsafe fn getnameinfo(
+    _: *const libc::sockaddr,
+    _: libc::socklen_t,
+    _: *mut libc::c_char,
+    _: libc::socklen_t,
+    _: *mut libc::c_char,
+    _: libc::socklen_t,
+    _: libc::c_int,
+) -> libc::c_int {
+    libc::EAI_FAIL
 }
 
 /// `inet_pton(AF_INET)`: exactly four decimal parts of 0..=255, no leading zeros.

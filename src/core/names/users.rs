@@ -5,9 +5,11 @@
 use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
+#[cfg(not(target_feature = "crt-static"))]
 use std::os::unix::ffi::OsStrExt;
 
 pub struct Users {
+    #[cfg_attr(target_feature = "crt-static", allow(dead_code))]
     live: bool,
     /// Lookups made so far (the originals look up per row; answers do not
     /// change within a run, so one call per uid is enough).
@@ -20,7 +22,9 @@ impl Users {
     pub fn new(root: &SysRoot) -> Users {
         let mut cache = HashMap::new();
         let mut by_name = Vec::new();
-        if !root.is_live() {
+        // A static build cannot load NSS modules: it reads /etc/passwd.
+        let live = root.is_live() && !cfg!(target_feature = "crt-static");
+        if !live {
             let mut reader = LineReader::new();
             let _ = reader.read(&root.path("/etc/passwd"), |line| {
                 if let Some((uid, name)) = parse_passwd_line(line) {
@@ -29,15 +33,12 @@ impl Users {
                 }
             });
         }
-        Users {
-            live: root.is_live(),
-            cache,
-            by_name,
-        }
+        Users { live, cache, by_name }
     }
 
     /// The user name for `uid`, or `None` when the system has none.
     pub fn name(&mut self, uid: u32) -> Option<&[u8]> {
+        #[cfg(not(target_feature = "crt-static"))]
         if self.live && !self.cache.contains_key(&uid) {
             let found = uzers::get_user_by_uid(uid).map(|u| u.name().as_bytes().to_vec());
             self.cache.insert(uid, found);
@@ -49,6 +50,7 @@ impl Users {
 impl Users {
     /// getpwnam(name)->pw_uid (lsof's `-u login`).
     pub fn uid_by_name(&self, name: &[u8]) -> Option<u32> {
+        #[cfg(not(target_feature = "crt-static"))]
         if self.live {
             let name = std::ffi::OsStr::from_bytes(name);
             return uzers::get_user_by_name(name).map(|u| u.uid());
