@@ -253,9 +253,9 @@ def scenario_inside(name, scale, runs, sockbox, result_file):
     if name == "1000proc":
         spawn("procs", int(1000 * scale), 5, 31000)
         established = int(1000 * scale) * 10
-    wait_ready(ready, procs)
     results = []
     try:
+        wait_ready(ready, procs)
         cmds = COMMANDS_PROCS if name == "1000proc" else COMMANDS
         pid_arg = str(procs[0].pid) if procs else str(os.getpid())
         for tool, args in cmds:
