@@ -164,6 +164,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         let inet_selected = o.tcp || o.sctp || o.udp || o.udplite || o.raw;
         if !o.selected || inet_selected {
             self.start_programs();
+            if self.pending.is_none() {
+                self.load_programs();
+            }
             self.inet_header();
         }
         if !o.selected || o.tcp {
@@ -257,7 +260,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     /// Starts the -p owner scan on another thread (the fd walk and the
     /// kernel's table text then cost time side by side).
     fn start_programs(&mut self) {
-        if self.opts.programs && !self.programs.loaded && self.pending.is_none() {
+        // Only worth it on a busy system: on a small one the two kinds of
+        // /proc work slow each other down more than they overlap.
+        if self.opts.programs && !self.programs.loaded && self.pending.is_none() && self.busy() {
             let root = self.root.clone();
             self.pending = Some(std::thread::spawn(move || {
                 let mut p = ProgramNames::default();
@@ -265,6 +270,25 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                 (p, warning)
             }));
         }
+    }
+
+    /// Many TCP sockets in this namespace (/proc/net/sockstat's `alloc`).
+    fn busy(&self) -> bool {
+        let Ok(text) = std::fs::read(self.root.path("/proc/net/sockstat")) else {
+            return false;
+        };
+        text.split(|&b| b == b'\n')
+            .find(|l| l.starts_with(b"TCP:"))
+            .and_then(|l| {
+                let mut w = l.split(|&b| b == b' ');
+                while let Some(x) = w.next() {
+                    if x == b"alloc" {
+                        return std::str::from_utf8(w.next()?).ok()?.parse::<u64>().ok();
+                    }
+                }
+                None
+            })
+            .is_some_and(|n| n >= 4096)
     }
 
     fn load_programs(&mut self) {
