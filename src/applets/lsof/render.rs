@@ -57,6 +57,17 @@ impl<'a> Names<'a> {
         self.host_cache.insert(key, name);
     }
 
+    /// The USER text of `rows` rows of one process, with lsof's warning
+    /// repeated once per row when the uid has no name.
+    fn user_rows(&mut self, o: &Options, uid: u32, rows: usize, err: &mut Vec<u8>) -> Vec<u8> {
+        let mut first = Vec::new();
+        let (text, _) = self.user(o, uid, &mut first);
+        for _ in 0..rows {
+            err.extend_from_slice(&first);
+        }
+        text
+    }
+
     /// printuid(): the login name, or the uid in 8 columns; None as the
     /// "type" when numeric. Warns each time a uid has no entry, as lsof does.
     fn user(&mut self, o: &Options, uid: u32, err: &mut Vec<u8>) -> (Vec<u8>, bool) {
@@ -245,6 +256,39 @@ fn type_name(f: &SockFile) -> &'static [u8] {
     }
 }
 
+fn digits(v: i64) -> usize {
+    let mut tmp = [0u8; 20];
+    crate::core::out::fmt_i64(v, &mut tmp).len()
+}
+
+fn device_len(f: &SockFile) -> usize {
+    match &f.kind {
+        Kind::Inet(_) => digits(f.inode as i64),
+        Kind::Unix(u) => u.pcb.len(),
+    }
+}
+
+fn device_into(f: &SockFile, out: &mut Vec<u8>) {
+    match &f.kind {
+        Kind::Inet(_) => crate::core::owners::push_decimal(out, f.inode),
+        Kind::Unix(u) => out.extend_from_slice(&u.pcb),
+    }
+}
+
+fn node_len(f: &SockFile) -> usize {
+    match &f.kind {
+        Kind::Inet(row) => row.proto.name().len(),
+        Kind::Unix(_) => digits(f.inode as i64),
+    }
+}
+
+fn node_into(f: &SockFile, out: &mut Vec<u8>) {
+    match &f.kind {
+        Kind::Inet(row) => out.extend_from_slice(row.proto.name().as_bytes()),
+        Kind::Unix(_) => crate::core::owners::push_decimal(out, f.inode),
+    }
+}
+
 fn device(f: &SockFile) -> Vec<u8> {
     match &f.kind {
         Kind::Inet(_) => f.inode.to_string().into_bytes(),
@@ -336,22 +380,33 @@ pub fn print(
     };
     let (mut cmd_w, mut pid_w, mut ppid_w, mut pgid_w, mut user_w) = (7, 3, 4, 4, 4);
     let (mut fd_w, mut type_w, mut dev_w, mut sz_w, mut node_w) = (2, 4, 6, title_sz.len(), 4);
-    for p in &scan.procs {
+    // Per process: what every one of its rows shows the same. lsof looks
+    // the user up per row and per pass; a missing one warns that often.
+    let users: Vec<Vec<u8>> = scan
+        .procs
+        .iter()
+        .map(|p| names.user_rows(o, p.uid, p.files.len(), err))
+        .collect();
+    let mut scratch = Vec::with_capacity(32);
+    for (p, user) in scan.procs.iter().zip(&users) {
+        if p.files.is_empty() {
+            continue;
+        }
+        let mut l = safe_len(&p.cmd);
+        if o.cmd_limit > 0 && l > o.cmd_limit {
+            l = o.cmd_limit;
+        }
+        cmd_w = cmd_w.max(l);
+        pid_w = pid_w.max(digits(p.pid as i64));
+        ppid_w = ppid_w.max(digits(p.ppid as i64));
+        pgid_w = pgid_w.max(digits(p.pgid as i64));
+        user_w = user_w.max(user.len());
         for f in &p.files {
-            let mut l = safe_len(&p.cmd);
-            if o.cmd_limit > 0 && l > o.cmd_limit {
-                l = o.cmd_limit;
-            }
-            cmd_w = cmd_w.max(l);
-            pid_w = pid_w.max(p.pid.to_string().len());
-            ppid_w = ppid_w.max(p.ppid.to_string().len());
-            pgid_w = pgid_w.max(p.pgid.to_string().len());
-            user_w = user_w.max(names.user(o, p.uid, err).0.len());
             fd_w = fd_w.max(fd_text(f.fd).len() + 2);
             type_w = type_w.max(type_name(f).len());
-            dev_w = dev_w.max(device(f).len());
+            dev_w = dev_w.max(device_len(f));
             sz_w = sz_w.max(size_off(o, f).len());
-            node_w = node_w.max(node(f).len());
+            node_w = node_w.max(node_len(f));
         }
     }
     // Pass 2: header and rows.
@@ -382,34 +437,45 @@ pub fn print(
     right(&mut h, b"NODE", node_w);
     h.extend_from_slice(b" NAME\n");
     out.extend_from_slice(&h);
+    let mut lead = Vec::with_capacity(128);
     for p in &scan.procs {
+        if p.files.is_empty() {
+            continue;
+        }
+        // The row's start, alike for all of a process's rows.
+        lead.clear();
+        safe_cut(&p.cmd, cmd_w, &mut lead);
+        lead.push(b' ');
+        right(&mut lead, p.pid.to_string().as_bytes(), pid_w);
+        if o.ppid {
+            lead.push(b' ');
+            right(&mut lead, p.ppid.to_string().as_bytes(), ppid_w);
+        }
+        if o.pgid {
+            lead.push(b' ');
+            right(&mut lead, p.pgid.to_string().as_bytes(), pgid_w);
+        }
+        lead.push(b' ');
+        let user = names.user_rows(o, p.uid, p.files.len(), err);
+        right(&mut lead, &user, user_w);
+        lead.push(b' ');
         for f in &p.files {
-            safe_cut(&p.cmd, cmd_w, out);
-            out.push(b' ');
-            right(out, p.pid.to_string().as_bytes(), pid_w);
-            if o.ppid {
-                out.push(b' ');
-                right(out, p.ppid.to_string().as_bytes(), ppid_w);
-            }
-            if o.pgid {
-                out.push(b' ');
-                right(out, p.pgid.to_string().as_bytes(), pgid_w);
-            }
-            out.push(b' ');
-            let user = names.user(o, p.uid, err).0;
-            right(out, &user, user_w);
-            out.push(b' ');
+            out.extend_from_slice(&lead);
             right(out, &fd_text(f.fd), fd_w - 2);
             out.push(f.access);
             out.push(b' ');
             out.push(b' ');
             right(out, type_name(f), type_w);
             out.push(b' ');
-            right(out, &device(f), dev_w);
+            scratch.clear();
+            device_into(f, &mut scratch);
+            right(out, &scratch, dev_w);
             out.push(b' ');
             right(out, &size_off(o, f), sz_w);
             out.push(b' ');
-            right(out, &node(f), node_w);
+            scratch.clear();
+            node_into(f, &mut scratch);
+            right(out, &scratch, node_w);
             out.push(b' ');
             let start = out.len();
             name_text(o, names, f, out);
