@@ -358,6 +358,8 @@ def main():
             sys.exit(__doc__)
     if os.geteuid() != 0:
         sys.exit("bench: needs root (unshare -n)")
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("bench: needs GNU time for peak RSS (apt-get install -y time)")
     sockbox = os.path.abspath(os.environ.get("SOCKBOX_BIN", os.path.join(REPO, "target", "release", "sockbox")))
     static = os.path.join(REPO, "target", "x86_64-unknown-linux-gnu", "release", "sockbox")
     static_size = os.path.getsize(static) if os.path.exists(static) else 0
