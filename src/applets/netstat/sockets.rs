@@ -385,31 +385,22 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         } else {
             None
         };
+        // fgets hands out at most FGETS_BUF-1 bytes, newline included.
+        let mut pieces = |line: &[u8]| {
+            let total = line.len() + 1;
+            let mut start = 0;
+            while start < total {
+                let end = (start + FGETS_BUF - 1).min(total);
+                let piece = &line[start.min(line.len())..end.min(line.len())];
+                row(self, lnr, piece);
+                lnr += 1;
+                start = end;
+            }
+        };
         let res = match prefetched {
-            Some(Ok(data)) => reader.read_from(&data[..], |line| {
-                let total = line.len() + 1;
-                let mut start = 0;
-                while start < total {
-                    let end = (start + FGETS_BUF - 1).min(total);
-                    let piece = &line[start.min(line.len())..end.min(line.len())];
-                    row(self, lnr, piece);
-                    lnr += 1;
-                    start = end;
-                }
-            }),
+            Some(Ok(data)) => reader.read_from(&data[..], &mut pieces),
             Some(Err(e)) => Err(e),
-            None => reader.read(&path, |line| {
-                // fgets hands out at most FGETS_BUF-1 bytes, newline included.
-                let total = line.len() + 1;
-                let mut start = 0;
-                while start < total {
-                    let end = (start + FGETS_BUF - 1).min(total);
-                    let piece = &line[start.min(line.len())..end.min(line.len())];
-                    row(self, lnr, piece);
-                    lnr += 1;
-                    start = end;
-                }
-            }),
+            None => reader.read(&path, &mut pieces),
         };
         self.reader = reader;
         res
