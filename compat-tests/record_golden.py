@@ -98,15 +98,32 @@ def record_inside(case):
     mounts.append((os.path.join(work, "proc"), "/proc"))
     for src, dst in mounts:
         subprocess.run(["mount", "--bind", src, dst], check=True)
+    write_expected(case, [run_tool(line) for line in commands(case)])
+
+
+def write_expected(case, results):
+    """CASE/expected/NNN.{cmd,out,err,rc} for each command's (out, err, rc)."""
     out_dir = os.path.join(case, "expected")
     shutil.rmtree(out_dir, ignore_errors=True)
     os.makedirs(out_dir)
-    for i, line in enumerate(commands(case)):
-        out, err, rc = run_tool(line)
+    for i, (line, (out, err, rc)) in enumerate(zip(commands(case), results)):
         stem = os.path.join(out_dir, "%03d" % i)
         for ext, data in (("cmd", (line + "\n").encode()), ("out", out), ("err", err), ("rc", b"%d\n" % rc)):
             with open(stem + "." + ext, "wb") as f:
                 f.write(data)
+
+
+def start_scenario():
+    """scenario.py in this namespace, once it reports ready."""
+    ready = tempfile.mktemp(prefix="sockbox-scenario-ready-")
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    deadline = time.time() + 30
+    while not os.path.exists(ready):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.terminate()
+            sys.exit("record_golden: the scenario did not start")
+        time.sleep(0.05)
+    return proc
 
 
 def record(case):
@@ -119,14 +136,8 @@ def record(case):
 def scenario_inside(case):
     """Runs in a fresh network namespace: scenario, live runs, snapshot."""
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-    ready = tempfile.mktemp(prefix="sockbox-scenario-ready-")
-    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    proc = start_scenario()
     try:
-        deadline = time.time() + 30
-        while not os.path.exists(ready):
-            if proc.poll() is not None or time.time() > deadline:
-                sys.exit("record_golden: the scenario did not start")
-            time.sleep(0.05)
         live = {line: run_tool(line) for line in commands(case) if not has_timers(line)}
         snapshot.snapshot(os.path.join(case, "root"))
         live2 = {line: run_tool(line) for line in live}
@@ -146,14 +157,8 @@ def live_inside(case):
     subprocess.run(["mount", "-t", "sysfs", "none", "/sys"], check=True)
     if os.path.exists(os.path.join(case, "setup")):
         subprocess.run(["sh", os.path.join(case, "setup")], check=True)
-    ready = tempfile.mktemp(prefix="sockbox-scenario-ready-")
-    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    proc = start_scenario()
     try:
-        deadline = time.time() + 30
-        while not os.path.exists(ready):
-            if proc.poll() is not None or time.time() > deadline:
-                sys.exit("record_golden: the scenario did not start")
-            time.sleep(0.05)
         for _ in range(5):
             before = [run_tool(line) for line in commands(case)]
             snapshot.snapshot(os.path.join(case, "root"))
@@ -165,14 +170,7 @@ def live_inside(case):
     finally:
         proc.terminate()
         proc.wait()
-    out_dir = os.path.join(case, "expected")
-    shutil.rmtree(out_dir, ignore_errors=True)
-    os.makedirs(out_dir)
-    for i, (line, (out, err, rc)) in enumerate(zip(commands(case), before)):
-        stem = os.path.join(out_dir, "%03d" % i)
-        for ext, data in (("cmd", (line + "\n").encode()), ("out", out), ("err", err), ("rc", b"%d\n" % rc)):
-            with open(stem + "." + ext, "wb") as f:
-                f.write(data)
+    write_expected(case, before)
     print("record_golden: %s: %d commands recorded live" % (case, len(before)))
 
 
