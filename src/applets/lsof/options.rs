@@ -289,7 +289,8 @@ fn leading_number(v: &[u8]) -> (u64, usize) {
     (val, n)
 }
 
-fn atoi(v: &[u8]) -> i64 {
+/// C's atoi(): leading blanks, a sign, then digits (saturating).
+pub fn atoi(v: &[u8]) -> i64 {
     let mut i = 0;
     while i < v.len() && (v[i] == b' ' || (9..=13).contains(&v[i])) {
         i += 1;
@@ -1265,58 +1266,43 @@ fn compile_cmd_regex(pn: &[u8], x: &[u8], err: &mut Vec<u8>) -> Option<CmdRegex>
         return None;
     };
     let (mut extended, mut icase) = (true, false);
-    let (mut b, mut i, mut xm, mut bx) = (0, 0, 0, 0);
+    // Uses of b, i and x: a second use is reported once, b with x once.
+    let mut used = [0u32; 3];
+    let mut conflicts = 0;
     let mut bad = false;
     for &m in &body[end + 1..] {
-        match m {
-            b'b' => {
-                b += 1;
-                if b > 1 {
-                    if b == 2 {
-                        line_arg(err, pn, b"b regexp modifier already used: ", x);
-                    }
-                    bad = true;
-                } else if xm > 0 {
-                    bx += 1;
-                    if bx == 1 {
-                        line_arg(err, pn, b"b and x regexp modifiers conflict: ", x);
-                    }
-                    bad = true;
-                } else {
-                    extended = false;
-                }
-            }
-            b'i' => {
-                i += 1;
-                if i > 1 {
-                    if i == 2 {
-                        line_arg(err, pn, b"i regexp modifier already used: ", x);
-                    }
-                    bad = true;
-                } else {
-                    icase = true;
-                }
-            }
-            b'x' => {
-                xm += 1;
-                if xm > 1 {
-                    if xm == 2 {
-                        line_arg(err, pn, b"x regexp modifier already used: ", x);
-                    }
-                    bad = true;
-                } else if b > 0 {
-                    bx += 1;
-                    if bx == 1 {
-                        line_arg(err, pn, b"b and x regexp modifiers conflict: ", x);
-                    }
-                    bad = true;
-                } else {
-                    extended = true;
-                }
-            }
+        let k = match m {
+            b'b' => 0,
+            b'i' => 1,
+            b'x' => 2,
             _ => {
                 line(err, pn, format!("invalid regexp modifier: {}", m as char).as_bytes());
                 bad = true;
+                continue;
+            }
+        };
+        used[k] += 1;
+        if used[k] > 1 {
+            if used[k] == 2 {
+                line_arg(
+                    err,
+                    pn,
+                    format!("{} regexp modifier already used: ", m as char).as_bytes(),
+                    x,
+                );
+            }
+            bad = true;
+        } else if (k == 0 && used[2] > 0) || (k == 2 && used[0] > 0) {
+            conflicts += 1;
+            if conflicts == 1 {
+                line_arg(err, pn, b"b and x regexp modifiers conflict: ", x);
+            }
+            bad = true;
+        } else {
+            match k {
+                0 => extended = false,
+                1 => icase = true,
+                _ => extended = true,
             }
         }
     }

@@ -7,7 +7,7 @@
 //! are skipped silently, as lsof skips them.
 
 use super::inet_spec::Proto;
-use super::options::{Options, sel};
+use super::options::{Options, atoi, sel};
 use crate::core::owners::{BuildInodeHasher, parse_decimal, push_decimal, read_socket_fds};
 use crate::core::proc_net::{LineReader, decode_addr};
 use crate::core::root::SysRoot;
@@ -390,22 +390,6 @@ fn read_stat(data: &[u8], pid: i32) -> Option<StatLine> {
         pgid: atoi(f[2]) as i32,
         zombie: f[0] == b"Z",
     })
-}
-
-fn atoi(v: &[u8]) -> i64 {
-    let mut i = 0;
-    while i < v.len() && (v[i] == b' ' || (9..=13).contains(&v[i])) {
-        i += 1;
-    }
-    let neg = v.get(i) == Some(&b'-');
-    if matches!(v.get(i), Some(b'-' | b'+')) {
-        i += 1;
-    }
-    let n = v[i..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |a, &d| a.wrapping_mul(10).wrapping_add((d - b'0') as i64));
-    if neg { -n } else { n }
 }
 
 /// lsof's is_proc_excl(): true to skip the process; otherwise `sf` holds
