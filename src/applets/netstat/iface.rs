@@ -138,26 +138,26 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
             if flags == 0 {
                 row.extend_from_slice(b"[NO FLAGS]");
             }
-            for (bit, c) in [
-                (IFF_ALLMULTI, b'A'),
-                (IFF_BROADCAST, b'B'),
-                (IFF_DEBUG, b'D'),
-                (IFF_LOOPBACK, b'L'),
-                (IFF_MULTICAST, b'M'),
-                (IFF_DYNAMIC, b'd'),
-                (IFF_PROMISC, b'P'),
-                (IFF_NOTRAILERS, b'N'),
-                (IFF_NOARP, b'O'),
-                (IFF_POINTOPOINT, b'P'),
-                (IFF_SLAVE, b's'),
-                (IFF_MASTER, b'm'),
-                (IFF_RUNNING, b'R'),
-                (IFF_UP, b'U'),
-            ] {
-                if flags & bit != 0 {
-                    row.push(c);
-                }
-            }
+            super::push_flag_letters(
+                flags,
+                &[
+                    (IFF_ALLMULTI, b'A'),
+                    (IFF_BROADCAST, b'B'),
+                    (IFF_DEBUG, b'D'),
+                    (IFF_LOOPBACK, b'L'),
+                    (IFF_MULTICAST, b'M'),
+                    (IFF_DYNAMIC, b'd'),
+                    (IFF_PROMISC, b'P'),
+                    (IFF_NOTRAILERS, b'N'),
+                    (IFF_NOARP, b'O'),
+                    (IFF_POINTOPOINT, b'P'),
+                    (IFF_SLAVE, b's'),
+                    (IFF_MASTER, b'm'),
+                    (IFF_RUNNING, b'R'),
+                    (IFF_UP, b'U'),
+                ],
+                &mut row,
+            );
             row.push(b'\n');
             let _ = self.out.write_all(&row);
         }
@@ -496,30 +496,23 @@ fn hex_colon(b: &[u8]) -> String {
 /// The `(11.9 MiB)` of a byte count: tenths, and the unit (net-tools'
 /// arithmetic, including its EiB branch).
 fn human(v: u64) -> (u64, &'static str) {
-    let mut short = v.wrapping_mul(10);
-    let unit;
-    if v > 1_152_921_504_606_846_976 {
-        short = v / 115_292_150_460_684_697;
-        unit = "EiB";
-    } else if v > 1_125_899_906_842_624 {
-        short /= 1_125_899_906_842_624;
-        unit = "PiB";
-    } else if v > 1_099_511_627_776 {
-        short /= 1_099_511_627_776;
-        unit = "TiB";
-    } else if v > 1_073_741_824 {
-        short /= 1_073_741_824;
-        unit = "GiB";
-    } else if v > 1_048_576 {
-        short /= 1_048_576;
-        unit = "MiB";
-    } else if v > 1024 {
-        short /= 1024;
-        unit = "KiB";
-    } else {
-        unit = "B";
+    if v > 1 << 60 {
+        // net-tools divides the count itself here, not ten times it.
+        return (v / 115_292_150_460_684_697, "EiB");
     }
-    (short, unit)
+    let tenths = v.wrapping_mul(10);
+    for (limit, unit) in [
+        (1 << 50, "PiB"),
+        (1 << 40, "TiB"),
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+    ] {
+        if v > limit {
+            return (tenths / limit, unit);
+        }
+    }
+    (tenths, "B")
 }
 
 /// get_name(): the interface name before its `:` (keeping an alias `:N`
@@ -870,5 +863,14 @@ mod tests {
         );
         assert_eq!(get_name(b"  eth0: 1 2 3").0, b"eth0");
         assert_eq!(get_name(b"eth0:1: 5").0, b"eth0:1");
+    }
+
+    #[test]
+    fn byte_units_as_ifconfig_writes_them() {
+        assert_eq!(human(12_558_123), (119, "MiB"));
+        assert_eq!(human(58_289), (569, "KiB"));
+        assert_eq!(human(1024), (10_240, "B"));
+        assert_eq!(human(0), (0, "B"));
+        assert_eq!(human(u64::MAX), (160, "EiB"));
     }
 }

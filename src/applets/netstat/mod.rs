@@ -85,3 +85,8 @@ fn not_yet(err: &mut impl Write, flag: &str) -> i32 {
     let _ = writeln!(err, "sockbox: netstat {flag}: not implemented yet");
     1
 }
+
+/// net-tools' flag columns: one letter per set bit, in the table's order.
+fn push_flag_letters(bits: u32, table: &[(u32, u8)], out: &mut Vec<u8>) {
+    out.extend(table.iter().filter(|&&(bit, _)| bits & bit != 0).map(|&(_, c)| c));
+}

@@ -5,7 +5,6 @@
 
 use super::options::Options;
 use crate::core::names::hosts::{Hosts, format_v6, parse_v6};
-use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
 use crate::core::sys::strerror;
 use std::collections::HashMap;
@@ -43,7 +42,6 @@ pub struct Routes<'a, W: Write, E: Write> {
     hosts: Option<Hosts>,
     /// INET_rresolve's cache: (address, looked up as a host) → text.
     names: HashMap<([u8; 4], bool), Vec<u8>>,
-    reader: LineReader,
 }
 
 impl<'a, W: Write, E: Write> Routes<'a, W, E> {
@@ -55,7 +53,6 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
             err,
             hosts: None,
             names: HashMap::new(),
-            reader: LineReader::new(),
         }
     }
 
@@ -219,7 +216,7 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
     /// rprint_fib(): /proc/net/route.
     fn fib4(&mut self, ext: u32, numeric: bool) -> i32 {
         let path = self.root.path("/proc/net/route");
-        let data = match read_all(&mut self.reader, &path) {
+        let data = match std::fs::read(&path) {
             Ok(d) => d,
             Err(e) => return self.missing("/proc/net/route", &e, b"INET (IPv4) not configured in this system.\n"),
         };
@@ -331,7 +328,7 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
     /// Linux 3.6 (rows, were there any, are not shown: COMPAT.md N3).
     fn cache4(&mut self, ext: u32) -> i32 {
         let path = self.root.path("/proc/net/rt_cache");
-        let data = match read_all(&mut self.reader, &path) {
+        let data = match std::fs::read(&path) {
             Ok(d) => d,
             Err(e) => {
                 return self.missing(
@@ -370,7 +367,7 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
     /// rprint_fib6(): /proc/net/ipv6_route, every row (or only the cache rows).
     fn fib6(&mut self, numeric: bool, cache_rows: bool) -> i32 {
         let path = self.root.path("/proc/net/ipv6_route");
-        let data = match read_all(&mut self.reader, &path) {
+        let data = match std::fs::read(&path) {
             Ok(d) => d,
             Err(e) => {
                 return self.missing(
@@ -413,31 +410,31 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
             let mut d = self.v6_text(dest, numeric);
             d.extend_from_slice(format!("/{}", plen as i32).as_bytes());
             let n = self.v6_text(next, numeric);
-            let mut flags = String::new();
-            for (bit, c) in [
-                (RTF_UP, 'U'),
-                (RTF_REJECT, '!'),
-                (RTF_GATEWAY, 'G'),
-                (RTF_HOST, 'H'),
-                (RTF_DEFAULT, 'D'),
-                (RTF_ADDRCONF, 'A'),
-                (RTF_CACHE, 'C'),
-                (RTF_ALLONLINK, 'a'),
-                (RTF_EXPIRES, 'e'),
-                (RTF_MODIFIED, 'm'),
-                (RTF_NONEXTHOP, 'n'),
-                (RTF_FLOW, 'f'),
-            ] {
-                if iflags & bit != 0 {
-                    flags.push(c);
-                }
-            }
+            let mut flags = Vec::new();
+            super::push_flag_letters(
+                iflags,
+                &[
+                    (RTF_UP, b'U'),
+                    (RTF_REJECT, b'!'),
+                    (RTF_GATEWAY, b'G'),
+                    (RTF_HOST, b'H'),
+                    (RTF_DEFAULT, b'D'),
+                    (RTF_ADDRCONF, b'A'),
+                    (RTF_CACHE, b'C'),
+                    (RTF_ALLONLINK, b'a'),
+                    (RTF_EXPIRES, b'e'),
+                    (RTF_MODIFIED, b'm'),
+                    (RTF_NONEXTHOP, b'n'),
+                    (RTF_FLOW, b'f'),
+                ],
+                &mut flags,
+            );
             o.extend_from_slice(
                 format!(
                     "{:<30} {:<26} {:<4} {:<3} {:<1} {:>6} {}\n",
                     s(&d),
                     s(&n),
-                    flags,
+                    s(&flags),
                     metric as i32,
                     refcnt as i32,
                     use_ as i32,
@@ -522,43 +519,34 @@ fn v4_flags(iflags: u32) -> Vec<u8> {
         f.clear();
         f.push(b'!');
     }
-    for (bit, c) in [
-        (RTF_HOST, b'H'),
-        (RTF_REINSTATE, b'R'),
-        (RTF_DYNAMIC, b'D'),
-        (RTF_MODIFIED, b'M'),
-        (RTF_DEFAULT, b'd'),
-        (RTF_ALLONLINK, b'a'),
-        (RTF_ADDRCONF, b'c'),
-        (RTF_NONEXTHOP, b'o'),
-        (RTF_EXPIRES, b'e'),
-        (RTF_CACHE, b'c'),
-        (RTF_FLOW, b'f'),
-        (RTF_POLICY, b'p'),
-        (RTF_LOCAL, b'l'),
-        (RTF_MTU, b'u'),
-        (RTF_WINDOW, b'w'),
-        (RTF_IRTT, b'i'),
-        (RTF_NOTCACHED, b'n'),
-    ] {
-        if iflags & bit != 0 {
-            f.push(c);
-        }
-    }
+    super::push_flag_letters(
+        iflags,
+        &[
+            (RTF_HOST, b'H'),
+            (RTF_REINSTATE, b'R'),
+            (RTF_DYNAMIC, b'D'),
+            (RTF_MODIFIED, b'M'),
+            (RTF_DEFAULT, b'd'),
+            (RTF_ALLONLINK, b'a'),
+            (RTF_ADDRCONF, b'c'),
+            (RTF_NONEXTHOP, b'o'),
+            (RTF_EXPIRES, b'e'),
+            (RTF_CACHE, b'c'),
+            (RTF_FLOW, b'f'),
+            (RTF_POLICY, b'p'),
+            (RTF_LOCAL, b'l'),
+            (RTF_MTU, b'u'),
+            (RTF_WINDOW, b'w'),
+            (RTF_IRTT, b'i'),
+            (RTF_NOTCACHED, b'n'),
+        ],
+        &mut f,
+    );
     f
 }
 
 fn s(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn read_all(reader: &mut LineReader, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let mut data = Vec::new();
-    reader.read(path, |line| {
-        data.extend_from_slice(line);
-        data.push(b'\n');
-    })?;
-    Ok(data)
 }
 
 fn hex_u32(w: &[u8]) -> Option<u32> {
