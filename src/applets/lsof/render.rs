@@ -256,18 +256,7 @@ fn type_name(f: &SockFile) -> &'static [u8] {
     }
 }
 
-fn digits(v: i64) -> usize {
-    let mut tmp = [0u8; 20];
-    crate::core::out::fmt_i64(v, &mut tmp).len()
-}
-
-fn device_len(f: &SockFile) -> usize {
-    match &f.kind {
-        Kind::Inet(_) => digits(f.inode as i64),
-        Kind::Unix(u) => u.pcb.len(),
-    }
-}
-
+/// The DEVICE column: the inode for inet sockets, `0x…` for unix ones.
 fn device_into(f: &SockFile, out: &mut Vec<u8>) {
     match &f.kind {
         Kind::Inet(_) => crate::core::owners::push_decimal(out, f.inode),
@@ -275,13 +264,7 @@ fn device_into(f: &SockFile, out: &mut Vec<u8>) {
     }
 }
 
-fn node_len(f: &SockFile) -> usize {
-    match &f.kind {
-        Kind::Inet(row) => row.proto.name().len(),
-        Kind::Unix(_) => digits(f.inode as i64),
-    }
-}
-
+/// The NODE column: the protocol for inet sockets, the inode for unix ones.
 fn node_into(f: &SockFile, out: &mut Vec<u8>) {
     match &f.kind {
         Kind::Inet(row) => out.extend_from_slice(row.proto.name().as_bytes()),
@@ -289,18 +272,9 @@ fn node_into(f: &SockFile, out: &mut Vec<u8>) {
     }
 }
 
-fn device(f: &SockFile) -> Vec<u8> {
-    match &f.kind {
-        Kind::Inet(_) => f.inode.to_string().into_bytes(),
-        Kind::Unix(u) => u.pcb.clone(),
-    }
-}
-
-fn node(f: &SockFile) -> Vec<u8> {
-    match &f.kind {
-        Kind::Inet(row) => row.proto.name().as_bytes().to_vec(),
-        Kind::Unix(_) => f.inode.to_string().into_bytes(),
-    }
+fn digits(v: i64) -> usize {
+    let mut tmp = [0u8; 20];
+    crate::core::out::fmt_i64(v, &mut tmp).len()
 }
 
 /// SIZE/OFF: `0t<pos>`, or hex past the -o digit count; blank under -s
@@ -404,9 +378,13 @@ pub fn print(
         for f in &p.files {
             fd_w = fd_w.max(fd_text(f.fd).len() + 2);
             type_w = type_w.max(type_name(f).len());
-            dev_w = dev_w.max(device_len(f));
+            scratch.clear();
+            device_into(f, &mut scratch);
+            dev_w = dev_w.max(scratch.len());
             sz_w = sz_w.max(size_off(o, f).len());
-            node_w = node_w.max(node_len(f));
+            scratch.clear();
+            node_into(f, &mut scratch);
+            node_w = node_w.max(scratch.len());
         }
     }
     // Pass 2: header and rows.
@@ -554,7 +532,8 @@ fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err
             field(out, b'G', format!("{flags:#x};0x0").as_bytes());
         }
         if on(b'd') {
-            let d = device(f);
+            let mut d = Vec::new();
+            device_into(f, &mut d);
             if !d.is_empty() {
                 field(out, b'd', &d);
             }
@@ -568,7 +547,9 @@ fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err
             field(out, b'i', f.inode.to_string().as_bytes());
         }
         if on(b'P') && matches!(f.kind, Kind::Inet(_)) {
-            field(out, b'P', &node(f));
+            let mut n = Vec::new();
+            node_into(f, &mut n);
+            field(out, b'P', &n);
         }
         if on(b'n') {
             let mut s = Vec::new();
