@@ -53,13 +53,25 @@ def raise_nofile():
 
 # --- workers (run as separate processes inside the namespace) -------------
 
-def worker_pairs(n, port, ready):
-    """n connections to a listener of our own: 2n sockets held."""
-    raise_nofile()
+def die_with_parent():
+    """A helper must not outlive the scenario that started it (or it would
+    hold its sockets into later measurements): SIGKILL when the parent dies."""
+    import ctypes
+    ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+
+
+def listener(port):
     lst = socket.socket()
     lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lst.bind(("127.0.0.1", port))
     lst.listen(4096)
+    return lst
+
+
+def worker_pairs(n, port, ready):
+    """n connections to a listener of our own: 2n sockets held."""
+    raise_nofile()
+    lst = listener(port)
     keep = []
     for _ in range(n):
         c = socket.socket()
@@ -74,17 +86,15 @@ def worker_unix(n, ready):
     raise_nofile()
     keep = [socket.socketpair() for _ in range(n)]
     open(ready, "w").close()
-    time.sleep(3600 + len(keep) * 0)
+    time.sleep(3600)
+    return keep
 
 
 def worker_timewait(per_minute, port, ready):
     """Keeps about per_minute TIME_WAIT sockets: connections opened and
     closed client-first at a steady rate (TIME_WAIT lasts 60 s)."""
     raise_nofile()
-    lst = socket.socket()
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lst.bind(("127.0.0.1", port))
-    lst.listen(4096)
+    lst = listener(port)
     step = 0.25
     batch = max(1, int(per_minute * step / 60))
     marked = False
@@ -105,15 +115,13 @@ def worker_timewait(per_minute, port, ready):
 
 def worker_procs(nprocs, per_proc, port, ready):
     """nprocs processes, each holding per_proc connections (2 sockets each)."""
-    lst = socket.socket()
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lst.bind(("127.0.0.1", port))
-    lst.listen(4096)
+    lst = listener(port)
     children = []
     for _ in range(nprocs):
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
+            die_with_parent()
             os.close(r)
             lst_fd = lst
             keep = []
@@ -329,6 +337,7 @@ def report(all_results, runs, out_path, static_size):
 def main():
     args = sys.argv[1:]
     if args and args[0] == "--worker":
+        die_with_parent()
         kind, rest = args[1], args[2:]
         if kind == "pairs":
             worker_pairs(int(rest[0]), int(rest[1]), rest[2])

@@ -33,6 +33,20 @@ def run(tool, binary, args, as_nobody, tmpdir, env_extra=None):
     return p.stdout, p.stderr, p.returncode
 
 
+def run_for(tool, binary, args, tmpdir, seconds):
+    """(stdout, stderr) of a command that repeats until stopped (`-c`),
+    stopped after `seconds`; argv[0] is the tool's name as in run()."""
+    link = os.path.join(tmpdir, tool)
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(binary, link)
+    p = subprocess.Popen([tool] + args, env={"PATH": tmpdir + ":/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(seconds)
+    p.terminate()
+    return p.communicate()
+
+
 def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask):
     """Runs both; None when equal after `mask`, else a readable diff."""
     for _ in range(3):

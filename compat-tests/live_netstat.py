@@ -13,9 +13,7 @@ A subset runs as `nobody`, where netstat cannot read other users' fds.
 
 import os
 import re
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import difftest  # noqa: E402
@@ -56,17 +54,8 @@ def mask(args, data):
 
 def continuous(sockbox, tmpdir):
     """`-c` repeats the listing every second: compare the first rounds."""
-    outs = []
-    for binary in ("/usr/bin/netstat", sockbox):
-        link = os.path.join(tmpdir, "netstat")
-        if os.path.lexists(link):
-            os.unlink(link)
-        os.symlink(binary, link)
-        p = subprocess.Popen(["netstat", "-tlnc"], env={"PATH": tmpdir + ":/usr/bin:/bin"},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(2.5)  # rounds at 0 s, 1 s and 2 s
-        p.terminate()
-        outs.append(p.communicate())
+    # rounds at 0 s, 1 s and 2 s
+    outs = [difftest.run_for("netstat", b, ["-tlnc"], tmpdir, 2.5) for b in ("/usr/bin/netstat", sockbox)]
     header = b"Active Internet connections (only servers)\n"
     rounds = outs[0][0].count(header)
     if rounds < 2:

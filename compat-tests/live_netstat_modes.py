@@ -90,20 +90,7 @@ def continuous(sockbox, tmpdir):
     """-c repeats: two rounds (killed after about 1.5 s) must agree."""
     results = []
     for args in (["-rnc"], ["-r6c"], ["-gnc"], ["-iac"]):
-        outs = []
-        for binary in ("/usr/bin/netstat", sockbox):
-            link = os.path.join(tmpdir, "netstat")
-            if os.path.lexists(link):
-                os.unlink(link)
-            os.symlink(binary, link)
-            p = subprocess.Popen([link] + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"})
-            try:
-                out, _ = p.communicate(timeout=1.5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                out, _ = p.communicate()
-            outs.append(out)
-        want, got = outs
+        want, got = (difftest.run_for("netstat", b, args, tmpdir, 1.5)[0] for b in ("/usr/bin/netstat", sockbox))
         if args == ["-gnc"]:
             # From round 2 net-tools reads /proc/net/igmp with its igmp6
             # parser and prints words it never read (uninitialised memory):
