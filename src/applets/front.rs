@@ -56,7 +56,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
             }
         }
     }
-    let cmd = String::from_utf8_lossy(super::super::basename(argv0)).into_owned();
+    let cmd = String::from_utf8_lossy(crate::basename(argv0)).into_owned();
     let parsed = match FrontArgs::from_args(&[&cmd], &strs) {
         Ok(p) => p,
         Err(early) => {

@@ -11,7 +11,6 @@ use std::os::unix::ffi::OsStrExt;
 pub enum HasArg {
     No,
     Required,
-    #[cfg_attr(not(test), expect(dead_code, reason = "no applet has an optional long argument yet"))]
     Optional,
 }
 
