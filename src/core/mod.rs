@@ -9,6 +9,7 @@ pub mod netlink;
 pub mod netns;
 pub mod out;
 pub mod owners;
+pub mod par;
 pub mod proc_net;
 pub mod root;
 pub mod sys;

@@ -70,66 +70,41 @@ impl Owners {
             pids.sort_unstable();
         }
         // The fd walk is most of the cost (one readlink per fd, all kernel
-        // time): spread it over the cores, each thread taking a contiguous
-        // run of pids, and join the runs in pid order.
-        let threads = if pids.len() < 256 {
-            1
-        } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
-        };
-        let chunk = pids.len().div_ceil(threads).max(1);
-        let parts: Vec<Owners> = if threads == 1 {
-            vec![scan_pids(base, &pids, sort)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = pids
-                    .chunks(chunk)
-                    .map(|part| s.spawn(move || scan_pids(base, part, sort)))
-                    .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-            })
-        };
-        for part in parts {
-            let offset = o.fds.len() as u32;
-            o.denied |= part.denied;
-            o.fds.extend_from_slice(&part.fds);
-            o.procs.extend(part.procs.into_iter().map(|p| OwnerProc {
-                pid: p.pid,
-                first_fd: p.first_fd + offset,
-                end_fd: p.end_fd + offset,
-            }));
+        // time): spread over the cores, joined in pid order.
+        let per_pid = crate::core::par::map_ordered(
+            &pids,
+            || (Vec::with_capacity(64), Vec::new()),
+            |(path, fd_nums), &pid| {
+                path.clear();
+                path.extend_from_slice(base);
+                path.push(b'/');
+                push_decimal(path, pid as u64);
+                path.extend_from_slice(b"/fd");
+                let mut fds = Vec::new();
+                read_socket_fds(path, sort, fd_nums, &mut fds)
+                    .map(|()| fds)
+                    .map_err(|e| e.kind())
+            },
+        );
+        for (&pid, fds) in pids.iter().zip(per_pid) {
+            match fds {
+                Ok(fds) if !fds.is_empty() => {
+                    let first_fd = o.fds.len() as u32;
+                    o.fds.extend_from_slice(&fds);
+                    o.procs.push(OwnerProc {
+                        pid,
+                        first_fd,
+                        end_fd: o.fds.len() as u32,
+                    });
+                }
+                Ok(_) => {}
+                // Vanished processes are skipped silently; unreadable ones
+                // are what netstat and ss warn about.
+                Err(kind) => o.denied |= kind == io::ErrorKind::PermissionDenied,
+            }
         }
         o
     }
-}
-
-/// The socket fds of `pids` (one thread's share of the scan).
-fn scan_pids(base: &[u8], pids: &[u32], sort: bool) -> Owners {
-    let mut o = Owners::default();
-    let mut path = Vec::with_capacity(64);
-    let mut fd_nums: Vec<u32> = Vec::new();
-    for &pid in pids {
-        path.clear();
-        path.extend_from_slice(base);
-        path.push(b'/');
-        push_decimal(&mut path, pid as u64);
-        path.extend_from_slice(b"/fd");
-        let first_fd = o.fds.len() as u32;
-        match read_socket_fds(&mut path, sort, &mut fd_nums, &mut o.fds) {
-            Ok(()) => {}
-            Err(e) => {
-                if e.kind() == io::ErrorKind::PermissionDenied {
-                    o.denied = true;
-                }
-                continue;
-            }
-        }
-        let end_fd = o.fds.len() as u32;
-        if end_fd > first_fd {
-            o.procs.push(OwnerProc { pid, first_fd, end_fd });
-        }
-    }
-    o
 }
 
 /// Appends the socket fds of the fd folder at `path` (a /proc/ID/fd; the

@@ -9,6 +9,7 @@
 use super::inet_spec::Proto;
 use super::options::{Options, atoi, sel};
 use crate::core::owners::{BuildInodeHasher, parse_decimal, push_decimal, read_socket_fds};
+use crate::core::par;
 use crate::core::proc_net::{LineReader, decode_addr};
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
@@ -511,7 +512,7 @@ impl Scan {
         pids.sort_unstable();
         let base = path[..base_len].to_vec();
         // 1. Every process's owner and stat line (I/O only: in parallel).
-        let infos = par_map(&pids, |&pid| proc_info(root, &base, pid));
+        let infos = par::map_ordered(&pids, || (), |_, &pid| proc_info(root, &base, pid));
         // 2. lsof's selection, in pid order (it marks what was found).
         let mut kept = Vec::new();
         for (pid, info) in pids.iter().zip(infos) {
@@ -708,77 +709,29 @@ fn proc_info(root: &SysRoot, base: &[u8], pid: u32) -> Option<(u32, StatLine)> {
 }
 
 /// The socket fds of each pid (None where the folder cannot be read), read
-/// by one thread per core; `load` runs on this thread as soon as a worker
-/// finds a socket (never, if none has one), overlapping the two kinds of
-/// kernel work.
-fn walk_fds_and_load<T: Send>(
+/// in parallel; `load` runs on this thread as soon as a worker finds a
+/// socket (never, if none has one), overlapping the two kinds of kernel
+/// work.
+fn walk_fds_and_load<T>(
     base: &[u8],
     pids: &[u32],
     load: impl FnOnce() -> T,
 ) -> (Vec<Option<Vec<crate::core::owners::SocketFd>>>, Option<T>) {
-    let threads = if pids.len() < 64 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
-    };
-    let chunk = pids.len().div_ceil(threads).max(1);
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let walk = |part: &[u32], tx: std::sync::mpsc::Sender<()>| {
-        let mut told = false;
-        let (mut nums, mut p) = (Vec::new(), Vec::with_capacity(64));
-        part.iter()
-            .map(|&pid| {
-                p.clear();
-                p.extend_from_slice(base);
-                p.push(b'/');
-                push_decimal(&mut p, pid as u64);
-                p.extend_from_slice(b"/fd");
-                let mut out = Vec::new();
-                let r = read_socket_fds(&mut p, true, &mut nums, &mut out).ok().map(|_| out);
-                if !told && r.as_ref().is_some_and(|v| !v.is_empty()) {
-                    let _ = tx.send(());
-                    told = true;
-                }
-                r
-            })
-            .collect::<Vec<_>>()
-    };
-    std::thread::scope(|s| {
-        let handles: Vec<_> = pids
-            .chunks(chunk)
-            .map(|part| {
-                let tx = tx.clone();
-                s.spawn(move || walk(part, tx))
-            })
-            .collect();
-        drop(tx);
-        // A socket somewhere: read the tables while the walk goes on.
-        let loaded = rx.recv().ok().map(|_| load());
-        let fds = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
-        (fds, loaded)
-    })
-}
-
-/// `f` over `items`, in order; spread over the cores when there are many
-/// (the work is /proc reads, all kernel time).
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = if items.len() < 256 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
-    };
-    if threads == 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
+    par::map_ordered_waking(
+        pids,
+        || (Vec::new(), Vec::with_capacity(64)),
+        |(nums, p), &pid| {
+            p.clear();
+            p.extend_from_slice(base);
+            p.push(b'/');
+            push_decimal(p, pid as u64);
+            p.extend_from_slice(b"/fd");
+            let mut out = Vec::new();
+            read_socket_fds(p, true, nums, &mut out).ok().map(|_| out)
+        },
+        |fds| fds.as_ref().is_some_and(|v| !v.is_empty()),
+        load,
+    )
 }
 
 /// The effective uid on the `Uid:` line of /proc/PID/status.

@@ -1,0 +1,140 @@
+//! One parallel map for the /proc walks (owner scan, lsof's process scan).
+//!
+//! The work is kernel time (a readlink per fd, a read per stat file), so it
+//! spreads well over the cores; but its cost per item is very uneven (one
+//! server process may hold 20,000 sockets while hundreds hold none), so the
+//! items are claimed one at a time from a shared counter rather than split
+//! into fixed runs, which would leave one core idle behind the big process.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+
+/// Below this many items the threads cost more than they save.
+const MIN_PARALLEL: usize = 64;
+
+/// How many threads a walk over `items` items uses.
+pub fn threads_for(items: usize) -> usize {
+    if items < MIN_PARALLEL {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    }
+}
+
+/// `f` over `items`, results in item order. `f` gets a per-thread scratch
+/// value made by `scratch` (reused buffers), and runs on up to
+/// `threads_for(items.len())` threads.
+pub fn map_ordered<T, R, S>(items: &[T], scratch: impl Fn() -> S + Sync, f: impl Fn(&mut S, &T) -> R + Sync) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    map_ordered_waking(items, scratch, f, |_| false, || ()).0
+}
+
+/// `map_ordered`, and `meanwhile` run on the calling thread as soon as one
+/// result satisfies `wake` (while the rest of the walk goes on), or never
+/// when none does. lsof reads the socket tables only once a socket fd
+/// turns up, and reading them beside the fd walk overlaps the two.
+pub fn map_ordered_waking<T, R, S, M>(
+    items: &[T],
+    scratch: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+    wake: impl Fn(&R) -> bool + Sync,
+    meanwhile: impl FnOnce() -> M,
+) -> (Vec<R>, Option<M>)
+where
+    T: Sync,
+    R: Send,
+{
+    let threads = threads_for(items.len());
+    if threads == 1 {
+        let mut s = scratch();
+        let out: Vec<R> = items.iter().map(|t| f(&mut s, t)).collect();
+        let m = out.iter().any(&wake).then(meanwhile);
+        return (out, m);
+    }
+    let next = AtomicUsize::new(0);
+    // (woken, threads finished), and the calling thread waits on it.
+    let gate = (Mutex::new((false, 0usize)), Condvar::new());
+    let woken = AtomicBool::new(false);
+    let work = || {
+        let mut s = scratch();
+        let mut done: Vec<(usize, R)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            let r = f(&mut s, item);
+            if !woken.load(Ordering::Relaxed) && wake(&r) && !woken.swap(true, Ordering::Relaxed) {
+                gate.0.lock().unwrap_or_else(|e| e.into_inner()).0 = true;
+                gate.1.notify_one();
+            }
+            done.push((i, r));
+        }
+        gate.0.lock().unwrap_or_else(|e| e.into_inner()).1 += 1;
+        gate.1.notify_one();
+        done
+    };
+    let (parts, m) = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..threads).map(|_| sc.spawn(&work)).collect();
+        let mut state = gate.0.lock().unwrap_or_else(|e| e.into_inner());
+        while !state.0 && state.1 < threads {
+            state = gate.1.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        let woke = state.0;
+        drop(state);
+        let m = woke.then(meanwhile);
+        let parts: Vec<Vec<(usize, R)>> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+        (parts, m)
+    });
+    let mut slots: Vec<Option<R>> = Vec::with_capacity(items.len());
+    slots.resize_with(items.len(), || None);
+    for (i, r) in parts.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    // A thread that died (it cannot: the walks do not panic) would leave
+    // holes; they are dropped rather than invented.
+    (slots.into_iter().flatten().collect(), m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_item_order_whatever_the_cost() {
+        let items: Vec<u64> = (0..1000).collect();
+        let out = map_ordered(
+            &items,
+            || 0u64,
+            |calls, &x| {
+                *calls += 1;
+                // Uneven work: every 100th item is slow.
+                if x % 100 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                x * 2
+            },
+        );
+        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn meanwhile_runs_once_woken_and_never_otherwise() {
+        let items: Vec<u32> = (0..500).collect();
+        let (out, m) = map_ordered_waking(&items, || (), |_, &x| x, |&x| x == 321, || "woken");
+        assert_eq!(out.len(), 500);
+        assert_eq!(m, Some("woken"));
+        let (_, m) = map_ordered_waking(&items, || (), |_, &x| x, |_| false, || "woken");
+        assert_eq!(m, None);
+        let (_, m) = map_ordered_waking(&items[..3], || (), |_, &x| x, |&x| x == 2, || "woken");
+        assert_eq!(m, Some("woken"));
+    }
+
+    #[test]
+    fn few_items_run_on_the_calling_thread() {
+        let me = std::thread::current().id();
+        let out = map_ordered(&[1, 2, 3], || (), |_, &x| (x, std::thread::current().id() == me));
+        assert_eq!(out, vec![(1, true), (2, true), (3, true)]);
+    }
+}
