@@ -76,7 +76,7 @@ where
         done
     };
     let (parts, m) = std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..threads).map(|_| sc.spawn(&work)).collect();
+        let handles: Vec<_> = (0..threads).map(|_| sc.spawn(work)).collect();
         let mut state = gate.0.lock().unwrap_or_else(|e| e.into_inner());
         while !state.0 && state.1 < threads {
             state = gate.1.wait(state).unwrap_or_else(|e| e.into_inner());
