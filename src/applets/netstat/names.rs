@@ -160,7 +160,10 @@ fn fix_v4_mapped(addr: &IpAddr, text: &mut Vec<u8>) {
 #[derive(Default)]
 pub struct ProgramNames {
     pub loaded: bool,
-    names: HashMap<u64, Vec<u8>, BuildInodeHasher>,
+    /// One `PID/name` per process that holds a named socket.
+    names: Vec<Vec<u8>>,
+    /// inode → index into `names`.
+    by_inode: HashMap<u64, u32, BuildInodeHasher>,
 }
 
 /// netstat reads at most this much of /proc/PID/cmdline.
@@ -173,27 +176,31 @@ impl ProgramNames {
     pub fn load(&mut self, root: &SysRoot) -> Option<String> {
         self.loaded = true;
         let owners = Owners::scan(root);
+        self.by_inode.reserve(owners.fds.len());
         let mut path = Vec::new();
         let mut cmdline = vec![0u8; CMDLINE_MAX];
         for p in &owners.procs {
-            let mut name: Option<Vec<u8>> = None;
+            let mut name: Option<u32> = None;
             for s in &owners.fds[p.first_fd as usize..p.end_fd as usize] {
-                if self.names.contains_key(&s.inode) {
+                if self.by_inode.contains_key(&s.inode) {
                     continue;
                 }
                 if name.is_none() {
                     // An unreadable cmdline skips this fd; netstat tries
                     // again at the process's next socket.
-                    name = read_program(root, p.pid, &mut path, &mut cmdline);
+                    name = read_program(root, p.pid, &mut path, &mut cmdline).map(|n| {
+                        self.names.push(n);
+                        self.names.len() as u32 - 1
+                    });
                 }
-                if let Some(n) = &name {
-                    self.names.insert(s.inode, n.clone());
+                if let Some(n) = name {
+                    self.by_inode.insert(s.inode, n);
                 }
             }
         }
         // netstat: "No info" when /proc cannot be listed, or when some fd
         // folder was unreadable and not a single socket was identified.
-        if owners.no_proc || (owners.denied && self.names.is_empty()) {
+        if owners.no_proc || (owners.denied && self.by_inode.is_empty()) {
             return Some(format!(
                 "(No info could be read for \"-p\": geteuid()={} but you should be root.)\n",
                 sys::geteuid()
@@ -209,7 +216,9 @@ impl ProgramNames {
     }
 
     pub fn get(&self, inode: u64) -> &[u8] {
-        self.names.get(&inode).map_or(b"-", |n| n.as_slice())
+        self.by_inode
+            .get(&inode)
+            .map_or(b"-", |&n| self.names[n as usize].as_slice())
     }
 }
 

@@ -6,14 +6,26 @@ use crate::core::owners::{BuildInodeHasher, Owners, parse_decimal, push_decimal,
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 
-/// (comm index, pid, tid, fd)
-type Holder = (u32, u32, u32, u32);
+/// One fd holding a socket: (comm index, pid, tid, fd), and the index of
+/// the holder of the same socket found before it (`NONE` for the first).
+struct Holder {
+    comm: u32,
+    pid: u32,
+    tid: u32,
+    fd: u32,
+    earlier: u32,
+}
+
+const NONE: u32 = u32::MAX;
 
 pub struct Users {
     /// comm of each task, as ss reads it from /proc/ID/stat.
     comms: Vec<Vec<u8>>,
-    /// inode → its holders, in discovery order.
-    by_inode: HashMap<u64, Vec<Holder>, BuildInodeHasher>,
+    /// Every holder, in discovery order.
+    holders: Vec<Holder>,
+    /// inode → its latest holder (ss lists the last one found first), the
+    /// others chained through `Holder::earlier`: no allocation per socket.
+    latest: HashMap<u64, u32, BuildInodeHasher>,
     /// -T: print `tid=`.
     threads: bool,
 }
@@ -25,7 +37,8 @@ impl Users {
         let owners = Owners::scan_dir(proc_root);
         let mut users = Users {
             comms: Vec::with_capacity(owners.procs.len()),
-            by_inode: HashMap::default(),
+            holders: Vec::with_capacity(owners.fds.len()),
+            latest: HashMap::with_capacity_and_hasher(owners.fds.len(), BuildInodeHasher),
             threads,
         };
         let mut path = Vec::new();
@@ -36,11 +49,7 @@ impl Users {
             let comm = users.comms.len() as u32;
             users.comms.push(read_comm(proc_root, p.pid, &mut path));
             for s in &owners.fds[p.first_fd as usize..p.end_fd as usize] {
-                users
-                    .by_inode
-                    .entry(s.inode)
-                    .or_default()
-                    .push((comm, p.pid, p.pid, s.fd));
+                users.add(s.inode, comm, p.pid, p.pid, s.fd);
             }
             if !threads {
                 continue;
@@ -63,15 +72,23 @@ impl Users {
                 let comm = users.comms.len() as u32;
                 users.comms.push(read_comm(proc_root, tid, &mut path));
                 for s in &fds {
-                    users
-                        .by_inode
-                        .entry(s.inode)
-                        .or_default()
-                        .push((comm, p.pid, tid, s.fd));
+                    users.add(s.inode, comm, p.pid, tid, s.fd);
                 }
             }
         }
         users
+    }
+
+    fn add(&mut self, inode: u64, comm: u32, pid: u32, tid: u32, fd: u32) {
+        let index = self.holders.len() as u32;
+        let earlier = self.latest.insert(inode, index).unwrap_or(NONE);
+        self.holders.push(Holder {
+            comm,
+            pid,
+            tid,
+            fd,
+            earlier,
+        });
     }
 
     /// The ` users:(…)` text for `inode`, appended to `out`; nothing when no
@@ -80,25 +97,28 @@ impl Users {
         if inode == 0 {
             return;
         }
-        let Some(holders) = self.by_inode.get(&inode) else {
+        let Some(&latest) = self.latest.get(&inode) else {
             return;
         };
         out.extend_from_slice(b" users:(");
-        for (k, &(comm, pid, tid, fd)) in holders.iter().rev().enumerate() {
-            if k > 0 {
+        let mut next = latest;
+        while next != NONE {
+            let h = &self.holders[next as usize];
+            if next != latest {
                 out.push(b',');
             }
             out.extend_from_slice(b"(\"");
-            out.extend_from_slice(&self.comms[comm as usize]);
+            out.extend_from_slice(&self.comms[h.comm as usize]);
             out.extend_from_slice(b"\",pid=");
-            push_decimal(out, pid as u64);
+            push_decimal(out, h.pid as u64);
             if self.threads {
                 out.extend_from_slice(b",tid=");
-                push_decimal(out, tid as u64);
+                push_decimal(out, h.tid as u64);
             }
             out.extend_from_slice(b",fd=");
-            push_decimal(out, fd as u64);
+            push_decimal(out, h.fd as u64);
             out.push(b')');
+            next = h.earlier;
         }
         out.push(b')');
     }
