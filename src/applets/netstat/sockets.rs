@@ -43,6 +43,9 @@ pub struct Listing<'a, W: Write, E: Write> {
     igmp_device: Vec<u8>,
     /// The owner scan for -p, running beside the first table's read.
     pending: Option<std::thread::JoinHandle<(ProgramNames, Option<String>)>>,
+    /// Many sockets here (asked once per round): big tables are then read
+    /// on a thread of their own beside the row formatting.
+    busy: Option<bool>,
 }
 
 /// What a table asks of the run: go on, or stop with this status.
@@ -141,6 +144,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             igmp_idx: false,
             igmp_device: Vec::new(),
             pending: None,
+            busy: None,
         }
     }
 
@@ -157,6 +161,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         self.out.flush();
         let _ = self.err.flush();
         self.programs = ProgramNames::default();
+        self.busy = None;
     }
 
     fn tables(&mut self) -> Step {
@@ -273,9 +278,15 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     }
 
     /// Many TCP sockets in this namespace (/proc/net/sockstat's `alloc`).
-    fn busy(&self) -> bool {
-        let Ok(text) = std::fs::read(self.root.path("/proc/net/sockstat")) else {
-            return false;
+    fn busy(&mut self) -> bool {
+        *self
+            .busy
+            .get_or_insert_with(|| Self::count_tcp_sockets(self.root) >= 4096)
+    }
+
+    fn count_tcp_sockets(root: &SysRoot) -> u64 {
+        let Ok(text) = std::fs::read(root.path("/proc/net/sockstat")) else {
+            return 0;
         };
         text.split(|&b| b == b'\n')
             .find(|l| l.starts_with(b"TCP:"))
@@ -288,7 +299,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                 }
                 None
             })
-            .is_some_and(|n| n >= 4096)
+            .unwrap_or(0)
     }
 
     fn load_programs(&mut self) {
@@ -385,6 +396,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         } else {
             None
         };
+        let overlapped = prefetched.is_none() && self.busy();
         // fgets hands out at most FGETS_BUF-1 bytes, newline included.
         let mut pieces = |line: &[u8]| {
             let total = line.len() + 1;
@@ -400,6 +412,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         let res = match prefetched {
             Some(Ok(data)) => reader.read_from(&data[..], &mut pieces),
             Some(Err(e)) => Err(e),
+            None if overlapped => reader.read_overlapped(&path, &mut pieces),
             None => reader.read(&path, &mut pieces),
         };
         self.reader = reader;
