@@ -3,6 +3,7 @@
 //! applets.
 
 pub mod getopt;
+pub mod inventory;
 pub mod model;
 pub mod names;
 pub mod netlink;
@@ -11,5 +12,6 @@ pub mod out;
 pub mod owners;
 pub mod par;
 pub mod proc_net;
+pub mod procinfo;
 pub mod root;
 pub mod sys;

@@ -94,10 +94,13 @@ pub fn attrs(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
-/// A NETLINK_SOCK_DIAG socket.
+/// A NETLINK_SOCK_DIAG socket; on a snapshot, the recorded dumps instead
+/// (see `replay`): the kernel is then never asked, and never changed.
 pub struct DiagSocket {
     fd: OwnedFd,
     buf: Vec<u8>,
+    /// The snapshot's folder of recorded dumps.
+    replay: Option<std::path::PathBuf>,
 }
 
 /// How a dump ended.
@@ -134,7 +137,17 @@ impl DiagSocket {
         Ok(DiagSocket {
             fd,
             buf: vec![0; RECV_BUF],
+            replay: None,
         })
+    }
+
+    /// The socket for `root`: the kernel's, or a snapshot's recordings.
+    pub fn open_at(root: &crate::core::root::SysRoot) -> io::Result<DiagSocket> {
+        let mut s = DiagSocket::open()?;
+        if !root.is_live() {
+            s.replay = Some(root.path(REPLAY_DIR));
+        }
+        Ok(s)
     }
 
     /// Sends `request` (a whole netlink message) and calls `each` for every
@@ -149,6 +162,9 @@ impl DiagSocket {
         raw: &mut dyn FnMut(&[u8]),
         each: &mut dyn FnMut(Msg<'_>) -> bool,
     ) -> Result<(), DumpError> {
+        if let Some(dir) = &self.replay {
+            return replay(dir, request, raw, each);
+        }
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         let n = unsafe {
@@ -228,6 +244,9 @@ impl DiagSocket {
     /// Receives forever (events), handing out each message; stops when
     /// `each` returns false or reading fails.
     pub fn listen(&mut self, each: &mut dyn FnMut(Msg<'_>) -> bool) -> Result<(), DumpError> {
+        if self.replay.is_some() {
+            return Ok(()); // a snapshot has no events
+        }
         loop {
             let n = unsafe { libc::recv(self.fd.as_raw_fd(), self.buf.as_mut_ptr().cast(), self.buf.len(), 0) };
             if n < 0 {
@@ -272,6 +291,241 @@ impl DiagSocket {
         }
         answer
     }
+}
+
+/// Where a snapshot keeps its sock_diag recordings (`sockbox snapshot`).
+pub const REPLAY_DIR: &str = "/proc/net/sockbox-diag";
+
+/// The recording a request is answered from, by what it asks: `inet4-6`
+/// (family, protocol), `unix`, `netlink`, `packet`, `old-18-2` (the old
+/// TCPDIAG requests ss falls back to). None: a request no recording answers
+/// (SOCK_DESTROY: a snapshot is never changed).
+pub fn replay_name(request: &[u8]) -> Option<String> {
+    if request.len() < NLMSG_HDRLEN + 4 {
+        return None;
+    }
+    let kind = u16_ne(request, 4);
+    let body = &request[NLMSG_HDRLEN..];
+    match kind {
+        SOCK_DIAG_BY_FAMILY => match body[0] as i32 {
+            libc::AF_INET => Some(format!("inet4-{}", body[1])),
+            libc::AF_INET6 => Some(format!("inet6-{}", body[1])),
+            libc::AF_UNIX => Some("unix".to_string()),
+            libc::AF_NETLINK => Some("netlink".to_string()),
+            libc::AF_PACKET => Some("packet".to_string()),
+            _ => None,
+        },
+        k if k == TCPDIAG_GETSOCK || k == TCPDIAG_GETSOCK + 1 => Some(format!("old-{k}-{}", body[0])),
+        _ => None,
+    }
+}
+
+/// What to keep of a recorded reply for this request: the kernel filters
+/// by state and adds only the attributes asked for, and the recordings hold
+/// every state and every attribute, so replay does the same. (The filter
+/// bytecode is not applied: ss checks every row in user space as well.)
+struct ReplayFilter {
+    kind: u8,
+    states: u32,
+    /// inet: `idiag_ext`; unix: `udiag_show`.
+    ask: u32,
+}
+
+const REPLAY_ALL: u8 = 0;
+const REPLAY_INET: u8 = 1;
+const REPLAY_UNIX: u8 = 2;
+
+impl ReplayFilter {
+    fn of(request: &[u8]) -> ReplayFilter {
+        let kind = u16_ne(request, 4);
+        let body = &request[NLMSG_HDRLEN..];
+        let word = |at: usize| if body.len() >= at + 4 { u32_ne(body, at) } else { 0 };
+        match (kind, body.first().map(|&f| f as i32)) {
+            (SOCK_DIAG_BY_FAMILY, Some(libc::AF_INET | libc::AF_INET6)) => ReplayFilter {
+                kind: REPLAY_INET,
+                states: word(4),
+                ask: body.get(2).copied().unwrap_or(0) as u32,
+            },
+            (SOCK_DIAG_BY_FAMILY, Some(libc::AF_UNIX)) => ReplayFilter {
+                kind: REPLAY_UNIX,
+                states: word(4),
+                ask: word(12),
+            },
+            (SOCK_DIAG_BY_FAMILY, _) => ReplayFilter {
+                kind: REPLAY_ALL,
+                states: u32::MAX,
+                ask: u32::MAX,
+            },
+            // The old struct inet_diag_req: ext at 3, states at 52.
+            _ => ReplayFilter {
+                kind: REPLAY_INET,
+                states: word(52),
+                ask: body.get(3).copied().unwrap_or(0) as u32,
+            },
+        }
+    }
+
+    fn keeps_state(&self, payload: &[u8]) -> bool {
+        let at = match self.kind {
+            REPLAY_INET => 1,
+            REPLAY_UNIX => 2,
+            _ => return true,
+        };
+        payload
+            .get(at)
+            .is_some_and(|&st| st < 32 && self.states & (1 << st) != 0)
+    }
+
+    fn keeps_attr(&self, kind: u16) -> bool {
+        let bit = |b: u32| self.ask & (1 << b) != 0;
+        match self.kind {
+            // INET_DIAG_x for x in 1..=7 comes with ext bit x-1; the
+            // congestion module's info (VEGAS, DCTCP, BBR) with INFO or
+            // VEGASINFO; the ULP's and MD5 with INFO; CLASS_ID with TCLASS.
+            REPLAY_INET => match kind {
+                3 | 9 | 16 => bit(1) || bit(2),
+                1..=7 => bit(kind as u32 - 1),
+                12 | 20 => bit(1),
+                17 => bit(5),
+                _ => true,
+            },
+            // UNIX_DIAG_x for x in 0..=5 with show bit x; UID with bit 6.
+            REPLAY_UNIX => match kind {
+                0..=5 => bit(kind as u32),
+                7 => bit(6),
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+}
+
+/// The payload's fixed part before its attributes.
+fn replay_head_len(filter: &ReplayFilter) -> usize {
+    match filter.kind {
+        REPLAY_INET => 72,
+        REPLAY_UNIX => 16,
+        _ => usize::MAX,
+    }
+}
+
+/// Answers `request` from the recording in `dir`, as the kernel would
+/// have: the same messages, state-filtered, with the asked-for attributes.
+/// A missing recording answers ENOENT (as for a protocol without a diag
+/// module); a recorded error is returned as recorded.
+fn replay(
+    dir: &std::path::Path,
+    request: &[u8],
+    raw: &mut dyn FnMut(&[u8]),
+    each: &mut dyn FnMut(Msg<'_>) -> bool,
+) -> Result<(), DumpError> {
+    let Some(name) = replay_name(request) else {
+        return Err(DumpError::Kernel(libc::EOPNOTSUPP));
+    };
+    let Ok(data) = std::fs::read(dir.join(name)) else {
+        return Err(DumpError::Kernel(libc::ENOENT));
+    };
+    let filter = ReplayFilter::of(request);
+    let head = replay_head_len(&filter);
+    let mut out = Vec::with_capacity(data.len());
+    let mut result = Ok(());
+    for m in messages(&data) {
+        match m.kind {
+            NLMSG_DONE | NLMSG_ERROR => {
+                let errno = if m.payload.len() >= 4 {
+                    -(u32_ne(m.payload, 0) as i32)
+                } else {
+                    0
+                };
+                if errno > 0 || m.kind == NLMSG_ERROR {
+                    result = Err(DumpError::Kernel(if errno > 0 { errno } else { libc::EINVAL }));
+                }
+                push_message(&mut out, m.kind, m.payload);
+                break;
+            }
+            _ => {
+                if !filter.keeps_state(m.payload) {
+                    continue;
+                }
+                let start = out.len();
+                if head > m.payload.len() {
+                    push_message(&mut out, m.kind, m.payload);
+                } else {
+                    let mut p = m.payload[..head].to_vec();
+                    for (k, v) in attrs(&m.payload[head..]) {
+                        if filter.keeps_attr(k) {
+                            p.extend_from_slice(&((4 + v.len()) as u16).to_ne_bytes());
+                            p.extend_from_slice(&k.to_ne_bytes());
+                            p.extend_from_slice(v);
+                            p.resize(align4(p.len()), 0);
+                        }
+                    }
+                    push_message(&mut out, m.kind, &p);
+                }
+                let msg = &out[start..];
+                let stop = !each(Msg {
+                    kind: m.kind,
+                    payload: &msg[NLMSG_HDRLEN..],
+                });
+                if stop {
+                    raw(&out);
+                    return Ok(());
+                }
+            }
+        }
+    }
+    raw(&out);
+    result
+}
+
+fn push_message(out: &mut Vec<u8>, kind: u16, payload: &[u8]) {
+    let len = NLMSG_HDRLEN + payload.len();
+    out.extend_from_slice(&(len as u32).to_ne_bytes());
+    out.extend_from_slice(&kind.to_ne_bytes());
+    out.extend_from_slice(&NLM_F_MULTI.to_ne_bytes());
+    out.extend_from_slice(&MAGIC_SEQ.to_ne_bytes());
+    out.extend_from_slice(&0u32.to_ne_bytes());
+    out.extend_from_slice(payload);
+    out.resize(align4(out.len()), 0);
+}
+
+const NLM_F_MULTI: u16 = 2;
+
+/// The requests `sockbox snapshot` records, named as `replay_name` names
+/// them: every state and every attribute of each table ss reads.
+pub fn recording_requests() -> Vec<(String, Vec<u8>)> {
+    let mut reqs = Vec::new();
+    // tcp, udp, udplite, raw, dccp (ss's protocol numbers)
+    for proto in [6u8, 17, 136, 255, 33] {
+        for family in [libc::AF_INET as u8, libc::AF_INET6 as u8] {
+            reqs.push(inet_request(family, proto, 0xff, u32::MAX, None));
+        }
+    }
+    for kind in [TCPDIAG_GETSOCK, TCPDIAG_GETSOCK + 1] {
+        reqs.push(old_inet_request(kind, libc::AF_INET as u8, u32::MAX, None));
+    }
+    reqs.push(unix_request(u32::MAX, 0x7f));
+    reqs.push(netlink_request());
+    reqs.push(packet_request());
+    reqs.into_iter().filter_map(|r| Some((replay_name(&r)?, r))).collect()
+}
+
+/// `struct netlink_diag_req` as ss sends it: every protocol, groups and
+/// meminfo.
+pub fn netlink_request() -> Vec<u8> {
+    let mut body = [0u8; 20];
+    body[0] = libc::AF_NETLINK as u8;
+    body[1] = 255; // NDIAG_PROTO_ALL
+    body[8..12].copy_from_slice(&3u32.to_ne_bytes()); // groups | meminfo
+    request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, &body)
+}
+
+/// `struct packet_diag_req` as ss sends it.
+pub fn packet_request() -> Vec<u8> {
+    let mut body = [0u8; 20];
+    body[0] = libc::AF_PACKET as u8;
+    body[8..12].copy_from_slice(&0x3du32.to_ne_bytes()); // info, rings, fanout, meminfo, filter
+    request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, &body)
 }
 
 /// Builds a netlink request: header then `body`.
@@ -329,6 +583,7 @@ pub fn unix_request(states: u32, show: u32) -> Vec<u8> {
 /// INET_DIAG attribute types.
 pub mod inet_attr {
     pub const MEMINFO: u16 = 1;
+    pub const INFO: u16 = 2;
     pub const TOS: u16 = 5;
     pub const TCLASS: u16 = 6;
     pub const SKMEMINFO: u16 = 7;
@@ -458,6 +713,78 @@ impl<'a> UnixDiag<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn inet_msg(state: u8, attrs: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut p = vec![0u8; INET_DIAG_MSG_LEN];
+        p[0] = libc::AF_INET as u8;
+        p[1] = state;
+        for (k, v) in attrs {
+            p.extend_from_slice(&((4 + v.len()) as u16).to_ne_bytes());
+            p.extend_from_slice(&k.to_ne_bytes());
+            p.extend_from_slice(v);
+            p.resize(align4(p.len()), 0);
+        }
+        let mut m = Vec::new();
+        push_message(&mut m, SOCK_DIAG_BY_FAMILY, &p);
+        m
+    }
+
+    #[test]
+    fn replay_filters_states_and_attributes_as_the_kernel() {
+        let dir = std::env::temp_dir().join(format!("sockbox-replay-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut rec = inet_msg(10, &[(inet_attr::MEMINFO, &[1; 16]), (inet_attr::SHUTDOWN, &[0])]);
+        rec.extend(inet_msg(1, &[(inet_attr::INFO, &[7; 8]), (inet_attr::SHUTDOWN, &[3])]));
+        push_message(&mut rec, NLMSG_DONE, &0u32.to_ne_bytes());
+        std::fs::write(dir.join("inet4-6"), &rec).unwrap();
+        let run = |req: &[u8]| {
+            let mut seen = Vec::new();
+            let r = replay(&dir, req, &mut |_| {}, &mut |m| {
+                let d = InetDiag::parse(m.payload).unwrap();
+                seen.push((d.state, attrs(d.attrs).map(|(k, _)| k).collect::<Vec<_>>()));
+                true
+            });
+            (r.is_ok(), seen)
+        };
+        // Established only, no extensions: the state filter applies, and
+        // only the always-sent attribute stays.
+        let req = inet_request(libc::AF_INET as u8, 6, 0, 1 << 1, None);
+        assert_eq!(run(&req), (true, vec![(1, vec![inet_attr::SHUTDOWN])]));
+        // Every state, with INFO asked for.
+        let req = inet_request(libc::AF_INET as u8, 6, 1 << (inet_attr::INFO - 1), u32::MAX, None);
+        assert_eq!(
+            run(&req),
+            (
+                true,
+                vec![
+                    (10, vec![inet_attr::SHUTDOWN]),
+                    (1, vec![inet_attr::INFO, inet_attr::SHUTDOWN])
+                ]
+            )
+        );
+        // No recording: ENOENT, as for a protocol without a diag module.
+        let req = inet_request(libc::AF_INET6 as u8, 6, 0, u32::MAX, None);
+        assert!(matches!(
+            replay(&dir, &req, &mut |_| {}, &mut |_| true),
+            Err(DumpError::Kernel(libc::ENOENT))
+        ));
+        // A recorded error is the answer.
+        let mut err = Vec::new();
+        push_message(&mut err, NLMSG_ERROR, &(-libc::EINVAL).to_ne_bytes());
+        std::fs::write(dir.join("inet4-33"), &err).unwrap();
+        let req = inet_request(libc::AF_INET as u8, 33, 0, u32::MAX, None);
+        assert!(matches!(
+            replay(&dir, &req, &mut |_| {}, &mut |_| true),
+            Err(DumpError::Kernel(libc::EINVAL))
+        ));
+        // A snapshot is never changed.
+        let destroy = request(SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, &[0u8; 56]);
+        assert!(matches!(
+            replay(&dir, &destroy, &mut |_| {}, &mut |_| true),
+            Err(DumpError::Kernel(_))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn malformed_messages_end_the_walk() {

@@ -543,7 +543,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// inet_show_netlink(): v4 then v6 (or only the preferred family), with
     /// ss's retry through the old TCPDIAG interface when a request fails.
     fn inet_netlink(&mut self, proto: InetProto) -> Result<(), ()> {
-        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut sock = DiagSocket::open_at(&self.root).map_err(|_| ())?;
         let bytecode = self.expr.as_ref().and_then(filter::compile);
         let mut family = if self.opts.preferred_family == af::INET6 {
             af::INET6
@@ -715,7 +715,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// kill_inet_sock(): SOCK_DESTROY for the socket `d` names.
     fn kill(&mut self, d: &InetDiag<'_>, raw_protocol: u8, proto: InetProto) -> Result<(), i32> {
         if self.kill_sock.is_none() {
-            self.kill_sock = Some(DiagSocket::open().map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?);
+            self.kill_sock = Some(DiagSocket::open_at(&self.root).map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?);
         }
         let mut body = vec![0u8; 56];
         body[0] = d.family;
@@ -762,7 +762,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// One sock_diag dump; `row` sees each reply's payload as it arrives
     /// and may stop the dump (returning false), which fails it.
     fn dump_rows(&mut self, req: &[u8], mut row: impl FnMut(&mut Self, &[u8]) -> bool) -> Result<(), ()> {
-        let mut sock = DiagSocket::open().map_err(|_| ())?;
+        let mut sock = DiagSocket::open_at(&self.root).map_err(|_| ())?;
         let mut stopped = false;
         let res = sock.dump(req, |m| {
             stopped = !row(self, m.payload);
@@ -1323,16 +1323,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     }
 
     fn netlink_netlink(&mut self) -> Result<(), ()> {
-        let mut body = [0u8; 20];
-        body[0] = libc::AF_NETLINK as u8;
-        body[1] = 255; // NDIAG_PROTO_ALL
-        body[8..12].copy_from_slice(&3u32.to_ne_bytes()); // groups | meminfo
-        let req = netlink::request(
-            netlink::SOCK_DIAG_BY_FAMILY,
-            netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
-            &body,
-        );
-        self.dump_rows(&req, |me, p| {
+        self.dump_rows(&netlink::netlink_request(), |me, p| {
             if p.len() < 28 {
                 return true;
             }
@@ -1481,15 +1472,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     }
 
     fn packet_netlink(&mut self) -> Result<(), ()> {
-        let mut body = [0u8; 20];
-        body[0] = libc::AF_PACKET as u8;
-        body[8..12].copy_from_slice(&0x3du32.to_ne_bytes()); // info, rings, fanout, meminfo, filter
-        let req = netlink::request(
-            netlink::SOCK_DIAG_BY_FAMILY,
-            netlink::NLM_F_REQUEST | netlink::NLM_F_DUMP,
-            &body,
-        );
-        self.dump_rows(&req, |me, p| me.packet_diag_row(p))
+        self.dump_rows(&netlink::packet_request(), |me, p| me.packet_diag_row(p))
     }
 
     /// packet_show_sock(): false when a reply lacks meminfo (ss then stops

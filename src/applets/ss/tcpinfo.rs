@@ -4,7 +4,7 @@
 use crate::core::netlink::{u32_ne, u64_ne};
 
 /// The attributes -i reads (INET_DIAG_*).
-pub const INFO: u16 = 2;
+pub const INFO: u16 = crate::core::netlink::inet_attr::INFO;
 pub const VEGASINFO: u16 = 3;
 pub const CONG: u16 = 4;
 pub const DCTCPINFO: u16 = 9;
