@@ -1,6 +1,22 @@
-//! The `sockbox` front door: what the binary does when called by its own name.
-//! `sockbox APPLET ARGS…` hands over to the applet; the rest is parsed by argh.
+//! The `sockbox` front door: what the binary does when called by its own
+//! name. `sockbox APPLET ARGS…` hands over to the applet; the rest is parsed
+//! by argh: `--install`, `--list`, `--version`, and the subcommands that
+//! answer what none of the originals answer in one command (`who`,
+//! `report`, `list`, `snapshot`). Each subcommand reads the machine through
+//! `core::inventory` (sockets and owners) and `core::procinfo` (processes).
+//!
+//! Exit status of the subcommands: each documents its own 0/1/2; 3 is an
+//! error (bad arguments, a namespace that cannot be entered, a write that
+//! failed).
 
+mod json;
+mod list;
+mod report;
+mod snapshot;
+mod text;
+mod who;
+
+use crate::core::root::SysRoot;
 use argh::FromArgs;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -20,18 +36,35 @@ struct FrontArgs {
     /// print the version
     #[argh(switch, short = 'V')]
     version: bool,
+    #[argh(subcommand)]
+    command: Option<Command>,
 }
+
+#[derive(FromArgs)]
+#[argh(subcommand)]
+enum Command {
+    Who(who::WhoArgs),
+    Report(report::ReportArgs),
+    List(list::ListArgs),
+    Snapshot(snapshot::SnapshotArgs),
+}
+
+/// The status of a subcommand that could not do its job.
+pub const EXIT_ERROR: i32 = 3;
 
 fn applet_names() -> impl Iterator<Item = &'static str> {
     crate::APPLETS.iter().map(|(name, _)| *name)
 }
 
+const SUBCOMMANDS: [&str; 4] = ["who", "report", "list", "snapshot"];
+
 /// What `sockbox` prints for a name it does not know: the applets, on stderr.
 pub fn unknown_applet(name: &[u8]) -> i32 {
     eprintln!(
-        "sockbox: applet not found: {}\nusage: sockbox APPLET [ARGS…]  (or a link named after one)\napplets: {}",
+        "sockbox: applet not found: {}\nusage: sockbox APPLET [ARGS…]  (or a link named after one)\napplets: {}\ncommands: {}",
         String::from_utf8_lossy(name),
-        applet_names().collect::<Vec<_>>().join(" ")
+        applet_names().collect::<Vec<_>>().join(" "),
+        SUBCOMMANDS.join(" ")
     );
     1
 }
@@ -42,13 +75,18 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
             return applet(first.as_bytes(), &args[1..]);
         }
         let b = first.as_bytes();
-        if !b.starts_with(b"-") {
+        if !b.starts_with(b"-") && !SUBCOMMANDS.iter().any(|c| c.as_bytes() == b) {
             return unknown_applet(b);
         }
     }
-    let mut strs = Vec::with_capacity(args.len());
+    let mut strs: Vec<&str> = Vec::with_capacity(args.len());
     for a in args {
         match a.to_str() {
+            // argh wants `--opt VALUE`; `--opt=VALUE` is what people type.
+            Some(s) if s.starts_with("--") && s.contains('=') => {
+                let (opt, value) = s.split_once('=').unwrap_or((s, ""));
+                strs.extend([opt, value]);
+            }
             Some(s) => strs.push(s),
             None => {
                 eprintln!("sockbox: argument is not valid UTF-8: {}", a.to_string_lossy());
@@ -66,9 +104,24 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
             }
             eprint!("{}", early.output);
             eprintln!("Run {cmd} --help for more information.");
-            return 1;
+            // A subcommand's bad arguments are its error status.
+            return if args
+                .first()
+                .is_some_and(|a| SUBCOMMANDS.iter().any(|c| c.as_bytes() == a.as_bytes()))
+            {
+                EXIT_ERROR
+            } else {
+                1
+            };
         }
     };
+    match parsed.command {
+        Some(Command::Who(a)) => return who::run(a),
+        Some(Command::Report(a)) => return report::run(a),
+        Some(Command::List(a)) => return list::run(a),
+        Some(Command::Snapshot(a)) => return snapshot::run(a),
+        None => {}
+    }
     if parsed.version {
         println!("sockbox {}", env!("CARGO_PKG_VERSION"));
         return 0;
@@ -86,6 +139,21 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     let _ = FrontArgs::from_args(&[&cmd], &["--help"]).map_err(|e| help.push(e.output));
     eprint!("{}", help.concat());
     1
+}
+
+/// The system to read: the live one (after entering `--netns`, if given)
+/// or the snapshot `SOCKBOX_ROOT` names. Err: the message, for stderr.
+pub fn system(netns: Option<&str>) -> Result<SysRoot, String> {
+    let root = SysRoot::from_env();
+    if let Some(spec) = netns {
+        if !root.is_live() {
+            return Err(format!(
+                "--netns {spec}: cannot enter a namespace while reading a snapshot (SOCKBOX_ROOT)"
+            ));
+        }
+        crate::core::netns::enter(spec).map_err(|e| format!("--netns {spec}: {e}"))?;
+    }
+    Ok(root)
 }
 
 /// Makes DIR/APPLET → this binary for every applet. An existing link to this

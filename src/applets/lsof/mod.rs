@@ -16,7 +16,7 @@
 mod inet_spec;
 mod options;
 mod render;
-mod safe;
+pub(crate) mod safe;
 mod scan;
 
 use crate::core::names::hosts::Hosts;

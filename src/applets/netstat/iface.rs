@@ -479,6 +479,36 @@ fn snapshot_ifconf(root: &SysRoot) -> Vec<Vec<Vec<u8>>> {
         .collect()
 }
 
+/// The record of the ioctls' answers a snapshot keeps (the format
+/// `snapshot_ifconf` reads): one line per SIOCGIFCONF name, `NAME ADDR
+/// NETMASK BROADCAST DSTADDR`, `-` where an ioctl gives no IPv4 address.
+pub fn ifconf_record() -> Vec<u8> {
+    let live = SysRoot::live();
+    let sock = Sock::open(&live);
+    let mut out = Vec::new();
+    for name in ifconf_names().unwrap_or_default() {
+        out.extend_from_slice(&name);
+        for req in [
+            libc::SIOCGIFADDR,
+            libc::SIOCGIFNETMASK,
+            libc::SIOCGIFBRDADDR,
+            libc::SIOCGIFDSTADDR,
+        ] {
+            out.push(b' ');
+            match sock.ioctl(req, &name) {
+                Some(r) if u16::from_ne_bytes([r.data[0], r.data[1]]) != 0 => {
+                    out.extend_from_slice(
+                        format!("{}.{}.{}.{}", r.data[4], r.data[5], r.data[6], r.data[7]).as_bytes(),
+                    );
+                }
+                _ => out.push(b'-'),
+            }
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
 /// A flag list's end: its last ',' becomes '>', else its last byte goes.
 fn close_list(f: &mut String) {
     if f.ends_with(',') {

@@ -5,7 +5,7 @@
 //! `sockets::Listing` (tables in netstat's order, one row at a time) using
 //! `names` (host:port text, PID/Program name) over the shared core.
 
-mod iface;
+pub mod iface;
 mod names;
 pub mod options;
 mod route;
