@@ -2,6 +2,7 @@
 //! Sources know the kernel and nothing about output; renderers live in the
 //! applets.
 
+pub mod escape;
 pub mod getopt;
 pub mod model;
 pub mod names;
