@@ -241,6 +241,11 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     }
 
     fn err_line(&mut self, msg: &[u8]) {
+        // On a terminal C stdio hands out each line of stdout at once, so
+        // a warning follows the rows before it.
+        if crate::core::escape::terminal() {
+            self.out.flush();
+        }
         let _ = self.err.write_all(msg);
         let _ = self.err.write_all(b"\n");
     }
@@ -727,7 +732,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             refcnt = r;
         }
         let mut row = Vec::with_capacity(64);
-        row.extend_from_slice(&self.igmp_device);
+        crate::core::escape::screen(&self.igmp_device, &mut row);
         while row.len() < 15 {
             row.push(b' ');
         }
@@ -829,7 +834,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         }
         out.byte(b' ');
         if *has_inode {
-            out.bytes(u.path);
+            out.screen(u.path);
         } else {
             out.uint(u.inode);
         }

@@ -504,7 +504,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         if ifindex != 0 {
             host.push(b'%');
-            host.extend_from_slice(&interface_name(ifindex));
+            crate::core::escape::screen(&interface_name(ifindex), &mut host);
         }
         let mut port_text = Vec::with_capacity(16);
         self.service_text(port, proto, &mut port_text);
@@ -963,7 +963,10 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// under the cgroup2 mount), or `unreachable:ID`.
     fn cgroup_path(&mut self, id: u64) -> Vec<u8> {
         // ss caches the id → path map too (lib/cg_map.c).
-        self.cgroups.entry(id).or_insert_with(|| cgroup::path(id)).clone()
+        self.cgroups
+            .entry(id)
+            .or_insert_with(|| crate::core::escape::screened(cgroup::path(id)))
+            .clone()
     }
 
     /// The /proc fallback (tcp_show_line / dgram_show_line).
@@ -1202,10 +1205,14 @@ impl<W: Write, E: Write> Ss<W, E> {
         self.state_cells(&row);
         let mut port = Vec::with_capacity(12);
         push_signed(&mut port, inode as i32 as i64);
-        self.addr_cells(if name.is_empty() { b"*" } else { name }, b" ", &port);
+        let mut shown = Vec::new();
+        crate::core::escape::screen(if name.is_empty() { b"*" } else { name }, &mut shown);
+        self.addr_cells(&shown, b" ", &port);
         port.clear();
         push_signed(&mut port, peer as i32 as i64);
-        self.addr_cells(peer_name, b" ", &port);
+        shown.clear();
+        crate::core::escape::screen(peer_name, &mut shown);
+        self.addr_cells(&shown, b" ", &port);
         self.users_cell(row.inode);
     }
 
@@ -1422,7 +1429,7 @@ impl<W: Write, E: Write> Ss<W, E> {
                 .and_then(|st| users::comm_from_stat_checked(&st).map(|c| c.to_vec()));
             match comm {
                 Some(c) => {
-                    procname.extend_from_slice(&c[..c.len().min(62)]);
+                    crate::core::escape::screen(&c[..c.len().min(62)], &mut procname);
                     procname.push(b'/');
                     push_signed(&mut procname, pid as i64);
                     procname.truncate(63);
@@ -1660,7 +1667,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         let port = if iface == 0 {
             b"*".to_vec()
         } else {
-            interface_name(iface as u32)
+            crate::core::escape::screened(interface_name(iface as u32))
         };
         self.addr_cells(&addr, b":", &port);
         self.addr_cells(b"", b"*", b"");
