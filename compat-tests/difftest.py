@@ -47,11 +47,41 @@ def run_for(tool, binary, args, tmpdir, seconds):
     return p.communicate()
 
 
-def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask):
+def run_pty(binary, argv0, args, cols, env=None):
+    """stdout and stderr of `binary` run as `argv0` on a fresh terminal of
+    50 rows and `cols` columns, as read from the master side (so each
+    newline arrives as CRLF), and its exit status."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        # The size is set before exec, so the tool cannot start before it.
+        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
+        if env is None:
+            os.execv(binary, [argv0] + args)
+        os.execve(binary, [argv0] + args, env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return out, os.waitstatus_to_exitcode(status)
+
+
+def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask, env_extra=None):
     """Runs both; None when equal after `mask`, else a readable diff."""
     for _ in range(3):
-        want = run(tool, real, args, as_nobody, tmpdir)
-        got = run(tool, sockbox, args, as_nobody, tmpdir)
+        want = run(tool, real, args, as_nobody, tmpdir, env_extra)
+        got = run(tool, sockbox, args, as_nobody, tmpdir, env_extra)
         want = (mask(args, want[0]), mask(args, want[1]), want[2])
         got = (mask(args, got[0]), mask(args, got[1]), got[2])
         if want == got:
@@ -74,8 +104,11 @@ def sockbox_binary():
 
 
 def main(name, script, cases, extra=None):
-    """cases: list of (args, as_nobody); mask(args, bytes) -> bytes;
-    extra(sockbox, tmpdir) -> list of (label, diff or None)."""
+    """cases: {"tool", "real", "mask", "sets": list of (args, as_nobody),
+    optionally "setup" (run in the namespace first), "scenario_args" and
+    "own_pids"};
+    mask(args, bytes) -> bytes; extra(sockbox, tmpdir) -> list of (label,
+    diff or None)."""
     sockbox = sockbox_binary()
     if not os.access(sockbox, os.X_OK):
         sys.exit("%s: no sockbox binary at %s (build it first)" % (name, sockbox))
@@ -84,7 +117,11 @@ def main(name, script, cases, extra=None):
     if os.geteuid() != 0:
         sys.exit("%s: needs root (unshare -n)" % name)
     env = dict(os.environ, SOCKBOX_BIN=sockbox)
-    sys.exit(subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(script), "--inside"], env=env).returncode)
+    # "own_pids": also a pid namespace with its own /proc, so the tools see
+    # only the test's processes (none of the machine's others, which may
+    # hold many fds and come and go).
+    unshare = ["unshare", "-n"] + (["-p", "-f", "-m", "--mount-proc"] if cases.get("own_pids") else [])
+    sys.exit(subprocess.run(unshare + [sys.executable, os.path.abspath(script), "--inside"], env=env).returncode)
 
 
 def inside(name, sockbox, cases, extra):
@@ -95,7 +132,8 @@ def inside(name, sockbox, cases, extra):
     tmpdir = tempfile.mkdtemp(prefix="sockbox-live-")
     os.chmod(tmpdir, 0o755)
     ready = os.path.join(tmpdir, "ready")
-    scenario = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    scenario = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready]
+                                + cases.get("scenario_args", []))
     try:
         deadline = time.time() + 30
         while not os.path.exists(ready):
