@@ -11,5 +11,6 @@ pub mod netns;
 pub mod out;
 pub mod owners;
 pub mod proc_net;
+pub mod recent;
 pub mod root;
 pub mod sys;

@@ -12,6 +12,7 @@ use crate::core::model::{InetSocket, UnixSocket, tcp_state, unix};
 use crate::core::names::services::ServiceProto;
 use crate::core::out::Out;
 use crate::core::proc_net::{LineReader, parse_inet_line, parse_unix_line};
+use crate::core::recent::{Recent, inet_key, unix_key};
 use crate::core::root::SysRoot;
 use crate::core::sys;
 use std::io::{self, Write};
@@ -36,6 +37,8 @@ pub struct Listing<'a, W: Write, E: Write> {
     /// The previous row of each kind (see `inet_row`).
     carry: [InetSocket; 3],
     unix_carry: UnixSocket<'static>,
+    /// Rows the kernel showed just before (core::recent).
+    recent: Recent,
     /// igmp_do_one()'s statics, kept across -c rounds as netstat keeps them
     /// (once the igmp6 file has been seen, later rounds read igmp as igmp6).
     igmp6: bool,
@@ -137,6 +140,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             timer: Vec::with_capacity(64),
             carry: [InetSocket::default(); 3],
             unix_carry: UnixSocket::default(),
+            recent: Recent::default(),
             igmp6: false,
             igmp_idx: false,
             igmp_device: Vec::new(),
@@ -379,6 +383,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     /// Feeds each fgets-sized piece of each line to `row` with its number.
     fn read_table(&mut self, abs: &str, mut row: impl FnMut(&mut Self, usize, &[u8])) -> io::Result<()> {
         let path = self.root.path(abs);
+        self.recent.clear();
         let mut reader = std::mem::take(&mut self.reader);
         let mut lnr = 0usize;
         // With the owner scan still running, read the whole table first (the
@@ -430,6 +435,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                     self.err_line(b"warning, got bogus tcp line.");
                     return;
                 }
+                if self.recent.repeat(&inet_key(t.kind as u8, &s)) {
+                    return;
+                }
                 let has_peer = s.remote_port != 0;
                 if !o.all && ((o.listening && has_peer) || (!o.listening && !has_peer)) {
                     return;
@@ -443,6 +451,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                         b"warning, got bogus raw line."
                     };
                     self.err_line(msg);
+                    return;
+                }
+                if self.recent.repeat(&inet_key(t.kind as u8, &s)) {
                     return;
                 }
                 let has_peer = !s.remote.is_unspecified();
@@ -775,6 +786,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         self.unix_carry = UnixSocket { path: b"", ..u };
         if n < 6 {
             self.err_line(b"warning, got bogus unix line.");
+            return;
+        }
+        if *has_inode && unix_key(u.inode, u.path).is_some_and(|k| self.recent.repeat(&k)) {
             return;
         }
         let o = self.opts;

@@ -128,6 +128,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         exit_code: 0,
         host_cache: Default::default(),
         cgroups: Default::default(),
+        recent: Default::default(),
     };
     if let Some(path) = dump {
         let sink: Box<dyn Write> = if path.first() == Some(&b'-') {
@@ -211,6 +212,8 @@ struct Ss<W: Write, E: Write> {
     exit_code: i32,
     host_cache: std::collections::HashMap<IpAddr, Option<Vec<u8>>>,
     cgroups: std::collections::HashMap<u64, Vec<u8>>,
+    /// Rows the kernel showed just before (core::recent).
+    recent: crate::core::recent::Recent,
 }
 
 /// Which inet protocol a section shows, and how ss names its ports.
@@ -793,6 +796,16 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !self.filter.has_family(family) {
             return true;
         }
+        // A dump shows each socket once, by its cookie (core::recent).
+        if proto != InetProto::Event {
+            let mut key = [0u8; 10];
+            key[0] = proto.number();
+            key[1] = d.family;
+            key[2..].copy_from_slice(&d.cookie.to_le_bytes());
+            if self.recent.repeat(&key) {
+                return true;
+            }
+        }
         let mut kind: u16 = if proto == InetProto::Event {
             262
         } else {
@@ -1020,6 +1033,20 @@ impl<W: Write, E: Write> Ss<W, E> {
             }
         }
         let fields = proc_line::data_fields(p.data, proto == InetProto::Tcp);
+        let id = crate::core::model::InetSocket {
+            local,
+            local_port: lport,
+            remote,
+            remote_port: rport,
+            inode: fields.inode,
+            ..Default::default()
+        };
+        if self
+            .recent
+            .repeat(&crate::core::recent::inet_key(b'p' + proto.number(), &id))
+        {
+            return true;
+        }
         let netid: &'static [u8] = match proto {
             InetProto::Tcp => b"tcp",
             InetProto::Udp => b"udp",
@@ -1113,7 +1140,9 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     fn unix_diag_row(&mut self, u: &UnixDiag<'_>) {
         let t = u.sock_type as u32;
-        if self.unix_type_skip(t) {
+        let name_attr = u.attr(unix_attr::NAME).unwrap_or_default();
+        let key = crate::core::recent::unix_key(u.inode as u64, name_attr);
+        if self.unix_type_skip(t) || key.is_some_and(|k| self.recent.repeat(&k)) {
             return;
         }
         let (rq, wq) = match u.attr(unix_attr::RQLEN).filter(|a| a.len() >= 8) {
@@ -1248,6 +1277,9 @@ impl<W: Write, E: Write> Ss<W, E> {
                 }
             }
             if self.unix_type_skip(v.sock_type) || self.filter.states & (1u32.checked_shl(st).unwrap_or(0)) == 0 {
+                continue;
+            }
+            if crate::core::recent::unix_key(v.inode as u64, v.name).is_some_and(|k| self.recent.repeat(&k)) {
                 continue;
             }
             let (peer, rq, wq) = if newformat { (v.peer, v.rq, v.wq) } else { (0, 0, 0) };
