@@ -106,7 +106,7 @@ def sockbox_binary():
 def main(name, script, cases, extra=None):
     """cases: {"tool", "real", "mask", "sets": list of (args, as_nobody),
     optionally "setup" (run in the namespace first), "scenario_args" and
-    "own_pids"};
+    "isolated"};
     mask(args, bytes) -> bytes; extra(sockbox, tmpdir) -> list of (label,
     diff or None)."""
     sockbox = sockbox_binary()
@@ -117,11 +117,19 @@ def main(name, script, cases, extra=None):
     if os.geteuid() != 0:
         sys.exit("%s: needs root (unshare -n)" % name)
     env = dict(os.environ, SOCKBOX_BIN=sockbox)
-    # "own_pids": also a pid namespace with its own /proc, so the tools see
-    # only the test's processes (none of the machine's others, which may
-    # hold many fds and come and go).
-    unshare = ["unshare", "-n"] + (["-p", "-f", "-m", "--mount-proc"] if cases.get("own_pids") else [])
-    sys.exit(subprocess.run(unshare + [sys.executable, os.path.abspath(script), "--inside"], env=env).returncode)
+    argv = [sys.executable, os.path.abspath(script), "--inside"]
+    if cases.get("isolated"):
+        # Away from the rest of the machine: a pid namespace with its own
+        # /proc (the tools see only the test's processes), and socket hash
+        # tables of its own (set in a parent namespace made for the purpose:
+        # /proc/net/tcp and sock_diag walk the whole shared table, every
+        # other namespace's sockets included).
+        argv = ["unshare", "-n", "sh", "-c",
+                  "sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 net.ipv4.udp_child_hash_entries=4096 && "
+                  "exec unshare -n -p -f -m --mount-proc \"$@\"", "sh"] + argv
+    else:
+        argv = ["unshare", "-n"] + argv
+    sys.exit(subprocess.run(argv, env=env).returncode)
 
 
 def inside(name, sockbox, cases, extra):

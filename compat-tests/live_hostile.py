@@ -218,5 +218,5 @@ def extra(sockbox, tmpdir):
 if __name__ == "__main__":
     difftest.main("live_hostile", __file__, {
         "tool": "netstat", "real": "/usr/bin/netstat", "mask": mask, "sets": [],
-        "setup": setup, "scenario_args": ["--hostile"], "own_pids": True,
+        "setup": setup, "scenario_args": ["--hostile"], "isolated": True,
     }, extra)
