@@ -77,6 +77,58 @@ def run_pty(binary, argv0, args, cols, env=None):
     return out, os.waitstatus_to_exitcode(status)
 
 
+# The terminal rule (COMPAT.md, "Terminal escaping"), restated as the
+# tests' oracle: how netstat and ss show a user's string on a terminal.
+BIDI = {0x061C, 0x200E, 0x200F} | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+
+
+def _chars(s, utf8):
+    """(bytes, prints as itself) for each character of s."""
+    i = 0
+    while i < len(s):
+        if utf8 and s[i] >= 0x80:
+            for n in (2, 3, 4):
+                try:
+                    cp = ord(s[i:i + n].decode("utf-8"))
+                except UnicodeDecodeError:
+                    continue
+                yield s[i:i + n], cp >= 0xA0 and cp not in BIDI and cp not in (0x2028, 0x2029)
+                i += n
+                break
+            else:
+                yield s[i:i + 1], False
+                i += 1
+            continue
+        yield s[i:i + 1], 0x20 <= s[i] < 0x7F
+        i += 1
+
+
+def _escape_byte(b):
+    named = {0x08: b"\\b", 0x0C: b"\\f", 0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t", 0x5C: b"\\\\"}
+    if b in named:
+        return named[b]
+    if b < 0x20:
+        return b"^" + bytes([b + 0x40])
+    return b"\\x%02x" % b
+
+
+def terminal_form(s, utf8):
+    """s as netstat and ss show it on a terminal (utf8: in a UTF-8 locale)."""
+    units = list(_chars(s, utf8))
+    if all(ok for _, ok in units):
+        return s
+    return b"".join(u if ok and u != b"\\" else b"".join(_escape_byte(b) for b in u) for u, ok in units)
+
+
+def on_terminal_right_aligned(data, raw, utf8):
+    """data (a tool's terminal output) with each right-aligned `raw` in its
+    terminal form, the growth taken from the blanks before it (so the
+    columns stay where they were); unchanged where there are too few."""
+    form = terminal_form(raw, utf8)
+    grow = len(form) - len(raw)
+    return data.replace(b" " * grow + raw, form)
+
+
 def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask, env_extra=None):
     """Runs both; None when equal after `mask`, else a readable diff."""
     for _ in range(3):

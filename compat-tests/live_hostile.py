@@ -76,50 +76,6 @@ def setup():
     atexit.register(holder.kill)
 
 
-# --- the terminal rule, restated as the test's oracle ---------------------
-
-BIDI = {0x061C, 0x200E, 0x200F} | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
-
-
-def chars(s, utf8):
-    """(bytes, prints as itself) for each character of s."""
-    i = 0
-    while i < len(s):
-        if utf8 and s[i] >= 0x80:
-            for n in (2, 3, 4):
-                try:
-                    c = s[i:i + n].decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-                cp = ord(c)
-                yield s[i:i + n], cp >= 0xA0 and cp not in BIDI and cp not in (0x2028, 0x2029)
-                i += n
-                break
-            else:
-                yield s[i:i + 1], False
-                i += 1
-            continue
-        yield s[i:i + 1], 0x20 <= s[i] < 0x7F
-        i += 1
-
-
-def escape_byte(b):
-    named = {0x08: b"\\b", 0x0C: b"\\f", 0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t", 0x5C: b"\\\\"}
-    if b in named:
-        return named[b]
-    if b < 0x20:
-        return b"^" + bytes([b + 0x40])
-    return b"\\x%02x" % b
-
-
-def escaped(s, utf8):
-    """s as netstat and ss show it on a terminal."""
-    units = list(chars(s, utf8))
-    if all(ok for _, ok in units):
-        return s
-    return b"".join(u if ok and u != b"\\" else b"".join(escape_byte(b) for b in u) for u, ok in units)
-
-
 def hostile_strings():
     """Each hostile string as the tools print it: socket paths and abstract
     names, comm (ss, up to its first ')'), netstat's PID/program cut to 19
@@ -137,7 +93,7 @@ def hostile_strings():
         found += [comm, (b"%d/" % pid + prog)[:19]]
     # Only those that need escaping somewhere (a plain "x" is no marker).
     found += IFACES + [i[:6] for i in IFACES] + [scenario.BAD_UTF8_SOCK]  # netstat -ree cuts at 6
-    return [s for s in found if any(escaped(s, u) != s for u in (False, True))]
+    return [s for s in found if any(difftest.terminal_form(s, u) != s for u in (False, True))]
 
 
 def worded(data, strings, utf8):
@@ -145,7 +101,7 @@ def worded(data, strings, utf8):
     made one word of its own."""
     ids = {}
     for n, s in enumerate(strings):
-        for form in (s, escaped(s, utf8)):
+        for form in (s, difftest.terminal_form(s, utf8)):
             ids.setdefault(form, b"\0%d\0" % n)
     pattern = re.compile(b"|".join(re.escape(f) for f in sorted(ids, key=len, reverse=True)))
     return pattern.sub(lambda m: ids[m.group(0)], data.replace(b"\r\n", b"\n")).split()
@@ -163,7 +119,7 @@ def unsafe(data, utf8):
         return "invalid UTF-8: %s" % e
     for i, c in enumerate(text):
         cp = ord(c)
-        if (cp < 0x20 and c != "\n") or 0x7F <= cp < 0xA0 or cp in BIDI:
+        if (cp < 0x20 and c != "\n") or 0x7F <= cp < 0xA0 or cp in difftest.BIDI:
             return "U+%04X at %d" % (cp, i)
     return None
 
