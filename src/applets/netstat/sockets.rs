@@ -782,6 +782,8 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             }
             return;
         }
+        // sscanf sees a C string: up to a NUL (the kernel writes none).
+        let line = &line[..memchr::memchr(0, line).unwrap_or(line.len())];
         let (n, u) = parse_unix_line(line, &self.unix_carry);
         self.unix_carry = UnixSocket { path: b"", ..u };
         if n < 6 {

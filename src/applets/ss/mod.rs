@@ -1266,6 +1266,8 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         let mut list: Vec<U> = Vec::new();
         for line in &lines[1..] {
+            // sscanf sees a C string: up to a NUL (the kernel writes none).
+            let line = &line[..memchr::memchr(0, line).unwrap_or(line.len())];
             let v = proc_line::unix_fields(line);
             let mut st = v.state;
             if v.flags & (1 << 16) != 0 {
@@ -1797,7 +1799,8 @@ const LL_PROTOS: &[(u16, &[u8])] = &[
 ];
 
 /// The lines `fgets(buf, size)` hands out: at most size-1 bytes each, the
-/// newline included when it fits.
+/// newline included when it fits, each seen as a C string (up to a NUL,
+/// so a line holding one has lost its newline).
 struct FgetsLines<'a> {
     data: &'a [u8],
     at: usize,
@@ -1826,7 +1829,8 @@ impl<'a> Iterator for FgetsLines<'a> {
             _ => rest.len().min(self.max),
         };
         self.at += take;
-        Some(&rest[..take])
+        let piece = &rest[..take];
+        Some(&piece[..memchr::memchr(0, piece).unwrap_or(take)])
     }
 }
 
@@ -2272,6 +2276,15 @@ mod proc_line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fgets_lines_are_c_strings() {
+        let data = b"header\nab\0cd\nef\nlong-line\n";
+        let pieces: Vec<&[u8]> = FgetsLines::new(data, 8).collect();
+        // A NUL ends what the C code sees of its line (the newline is lost);
+        // a line longer than the buffer comes in pieces.
+        assert_eq!(pieces, [&b"header\n"[..], b"ab", b"ef\n", b"long-li", b"ne\n"]);
+    }
 
     #[test]
     fn ms_timer_like_ss_6_1() {
