@@ -129,11 +129,12 @@ def on_terminal_right_aligned(data, raw, utf8):
     return data.replace(b" " * grow + raw, form)
 
 
-def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask, env_extra=None):
-    """Runs both; None when equal after `mask`, else a readable diff."""
+def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask, env_extra=None, sockbox_env=None):
+    """Runs both; None when equal after `mask`, else a readable diff.
+    sockbox_env: more environment for sockbox only (SOCKBOX_ROOT)."""
     for _ in range(3):
         want = run(tool, real, args, as_nobody, tmpdir, env_extra)
-        got = run(tool, sockbox, args, as_nobody, tmpdir, env_extra)
+        got = run(tool, sockbox, args, as_nobody, tmpdir, dict(env_extra or {}, **(sockbox_env or {})))
         want = (mask(args, want[0]), mask(args, want[1]), want[2])
         got = (mask(args, got[0]), mask(args, got[1]), got[2])
         if want == got:
