@@ -34,12 +34,13 @@ IFACES = [b"\x1b[7mv\xff\xc2\x9b", "vp\u202e\u0085".encode()]
 PIPE_SETS = {
     "netstat": [["-tanp"], ["-tlnp"], ["-xap"], ["-xlp"], ["-anp"], ["-i"], ["-ia"], ["-ie"], ["-uanp"], ["-rn"],
                 ["-rne"], ["-rnee"], ["-rn", "-A", "inet6"]],
-    "ss": [["-tanp"], ["-tlnp"], ["-xap"], ["-xlp"], ["-ap"], ["-0ap"], ["-uanp"], ["-xa", "src", "*L*"]],
+    "ss": [["-tanp"], ["-tlnp"], ["-xap"], ["-xlp"], ["-ap"], ["-0ap"], ["-uanp"], ["-xa", "src", "*L*"],
+           ["-f", "netlink", "-a"]],
     "lsof": [["-i", "-n", "-P"], ["-i"], ["-U"], ["-U", "-n"], ["-i", "-F"], ["-U", "-F0"], ["-U", "-a", "-c", "/^c/"]],
 }
 TTY_SETS = {
     "netstat": [["-tanp"], ["-xap"], ["-ia"], ["-rnee"]],
-    "ss": [["-tanp"], ["-xap"], ["-0ap"], ["-uan"]],
+    "ss": [["-tanp"], ["-xap"], ["-0ap"], ["-uan"], ["-f", "netlink"]],
     "lsof": [["-i", "-n", "-P"], ["-U"]],
 }
 LOCALES = ["C", "C.UTF-8"]

@@ -290,6 +290,10 @@ def role_states():
 
 def role_hostile(i):
     listener(socket.AF_INET, "127.0.0.1", HOSTILE_PORT + i)
+    # A netlink socket: its port id is the pid, so ss names it `rtnl:COMM/PID`.
+    n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    n.bind((0, 0))
+    keep(n)
     name = HOSTILE[i][2]
     for addr in (os.fsencode(UNIX_DIR) + b"/" + name, b"\0" + name):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
