@@ -36,6 +36,10 @@ compat: build
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_ss.py && \
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_lsof.py && \
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_netstat_modes.py && \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_hostile.py && \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_churn.py && \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_quiet.py && \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_inputs.py && \
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_front.py; \
 	fi
 

@@ -47,11 +47,94 @@ def run_for(tool, binary, args, tmpdir, seconds):
     return p.communicate()
 
 
-def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask):
-    """Runs both; None when equal after `mask`, else a readable diff."""
+def run_pty(binary, argv0, args, cols, env=None):
+    """stdout and stderr of `binary` run as `argv0` on a fresh terminal of
+    50 rows and `cols` columns, as read from the master side (so each
+    newline arrives as CRLF), and its exit status."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        # The size is set before exec, so the tool cannot start before it.
+        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
+        if env is None:
+            os.execv(binary, [argv0] + args)
+        os.execve(binary, [argv0] + args, env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return out, os.waitstatus_to_exitcode(status)
+
+
+# The terminal rule (COMPAT.md, "Terminal escaping"), restated as the
+# tests' oracle: how netstat and ss show a user's string on a terminal.
+BIDI = {0x061C, 0x200E, 0x200F} | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+
+
+def _chars(s, utf8):
+    """(bytes, prints as itself) for each character of s."""
+    i = 0
+    while i < len(s):
+        if utf8 and s[i] >= 0x80:
+            for n in (2, 3, 4):
+                try:
+                    cp = ord(s[i:i + n].decode("utf-8"))
+                except UnicodeDecodeError:
+                    continue
+                yield s[i:i + n], cp >= 0xA0 and cp not in BIDI and cp not in (0x2028, 0x2029)
+                i += n
+                break
+            else:
+                yield s[i:i + 1], False
+                i += 1
+            continue
+        yield s[i:i + 1], 0x20 <= s[i] < 0x7F
+        i += 1
+
+
+def _escape_byte(b):
+    named = {0x08: b"\\b", 0x0C: b"\\f", 0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t", 0x5C: b"\\\\"}
+    if b in named:
+        return named[b]
+    if b < 0x20:
+        return b"^" + bytes([b + 0x40])
+    return b"\\x%02x" % b
+
+
+def terminal_form(s, utf8):
+    """s as netstat and ss show it on a terminal (utf8: in a UTF-8 locale)."""
+    units = list(_chars(s, utf8))
+    if all(ok for _, ok in units):
+        return s
+    return b"".join(u if ok and u != b"\\" else b"".join(_escape_byte(b) for b in u) for u, ok in units)
+
+
+def on_terminal_right_aligned(data, raw, utf8):
+    """data (a tool's terminal output) with each right-aligned `raw` in its
+    terminal form, the growth taken from the blanks before it (so the
+    columns stay where they were); unchanged where there are too few."""
+    form = terminal_form(raw, utf8)
+    grow = len(form) - len(raw)
+    return data.replace(b" " * grow + raw, form)
+
+
+def compare(tool, real, sockbox, args, as_nobody, tmpdir, mask, env_extra=None, sockbox_env=None):
+    """Runs both; None when equal after `mask`, else a readable diff.
+    sockbox_env: more environment for sockbox only (SOCKBOX_ROOT)."""
     for _ in range(3):
-        want = run(tool, real, args, as_nobody, tmpdir)
-        got = run(tool, sockbox, args, as_nobody, tmpdir)
+        want = run(tool, real, args, as_nobody, tmpdir, env_extra)
+        got = run(tool, sockbox, args, as_nobody, tmpdir, dict(env_extra or {}, **(sockbox_env or {})))
         want = (mask(args, want[0]), mask(args, want[1]), want[2])
         got = (mask(args, got[0]), mask(args, got[1]), got[2])
         if want == got:
@@ -74,8 +157,11 @@ def sockbox_binary():
 
 
 def main(name, script, cases, extra=None):
-    """cases: list of (args, as_nobody); mask(args, bytes) -> bytes;
-    extra(sockbox, tmpdir) -> list of (label, diff or None)."""
+    """cases: {"tool", "real", "mask", "sets": list of (args, as_nobody),
+    optionally "setup" (run in the namespace first), "scenario_args" and
+    "isolated"};
+    mask(args, bytes) -> bytes; extra(sockbox, tmpdir) -> list of (label,
+    diff or None)."""
     sockbox = sockbox_binary()
     if not os.access(sockbox, os.X_OK):
         sys.exit("%s: no sockbox binary at %s (build it first)" % (name, sockbox))
@@ -84,7 +170,20 @@ def main(name, script, cases, extra=None):
     if os.geteuid() != 0:
         sys.exit("%s: needs root (unshare -n)" % name)
     env = dict(os.environ, SOCKBOX_BIN=sockbox)
-    sys.exit(subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(script), "--inside"], env=env).returncode)
+    argv = [sys.executable, os.path.abspath(script), "--inside"]
+    if cases.get("isolated"):
+        # Away from the rest of the machine: a pid namespace with its own
+        # /proc (the tools see only the test's processes), and socket hash
+        # tables of its own (set in a parent namespace made for the purpose:
+        # /proc/net/tcp and sock_diag walk the whole shared table, every
+        # other namespace's sockets included; kernels before 6.1 lack these
+        # sysctls and share the tables: slower, still correct).
+        argv = ["unshare", "-n", "sh", "-c",
+                "sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 net.ipv4.udp_child_hash_entries=4096 2>/dev/null; "
+                "exec unshare -n -p -f -m --mount-proc \"$@\"", "sh"] + argv
+    else:
+        argv = ["unshare", "-n"] + argv
+    sys.exit(subprocess.run(argv, env=env).returncode)
 
 
 def inside(name, sockbox, cases, extra):
@@ -95,7 +194,8 @@ def inside(name, sockbox, cases, extra):
     tmpdir = tempfile.mkdtemp(prefix="sockbox-live-")
     os.chmod(tmpdir, 0o755)
     ready = os.path.join(tmpdir, "ready")
-    scenario = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready])
+    scenario = subprocess.Popen([sys.executable, os.path.join(HERE, "scenario.py"), "--ready-file", ready]
+                                + cases.get("scenario_args", []))
     try:
         deadline = time.time() + 30
         while not os.path.exists(ready):

@@ -66,6 +66,8 @@ INVOCATIONS = [
 
 CASES = [(a, False) for a in INVOCATIONS] + [
     (["-i"], True), (["-i", "-nP"], True), (["-U"], True), (["-i", "-a", "-u", "root"], True),
+    (["-i", "-n", "-P"], True), (["-u", "root", "-a", "-i"], True), (["-U", "-n"], True),
+    (["-i", "-a", "-u", "nobody"], True), (["-i", "-t"], True), (["-i", "-F"], True),
 ]
 
 
@@ -91,8 +93,22 @@ def refusal_checks(sockbox, tmpdir):
     return results
 
 
+def unprivileged_pid_checks(sockbox, tmpdir):
+    """As nobody, -p naming a root process (the scenario's "web" role) and
+    one of nobody's own ("lowpriv")."""
+    import scenario
+    results = []
+    for role in ("web", "lowpriv"):
+        with open(os.path.join(scenario.UNIX_DIR, "ready." + role)) as f:
+            pid = f.read().strip()
+        for args in (["-i", "-a", "-p", pid], ["-i", "-n", "-P", "-a", "-p", pid], ["-U", "-a", "-p", pid]):
+            diff = difftest.compare("lsof", "/usr/bin/lsof", sockbox, args, True, tmpdir, lambda _a, b: b)
+            results.append(("[nobody] lsof %s (%s)" % (" ".join(args), role), diff))
+    return results
+
+
 def extra(sockbox, tmpdir):
-    return repeat_checks(sockbox, tmpdir) + refusal_checks(sockbox, tmpdir)
+    return repeat_checks(sockbox, tmpdir) + refusal_checks(sockbox, tmpdir) + unprivileged_pid_checks(sockbox, tmpdir)
 
 
 if __name__ == "__main__":

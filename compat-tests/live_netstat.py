@@ -37,7 +37,7 @@ OPTION_SETS = [
 ]
 
 # Sets that also run as `nobody`.
-UNPRIVILEGED_SETS = [["-tanp"], ["-xp"], ["-uap"], ["-tlpe"], ["-anp"]]
+UNPRIVILEGED_SETS = [["-tanp"], ["-xp"], ["-uap"], ["-tlpe"], ["-anp"], ["-tulpen"], ["-xap"], ["-tulpn"]]
 
 # Timer values count down between two runs: for -o only, the number inside
 # a running timer's parentheses is masked on both sides before comparing.

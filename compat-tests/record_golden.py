@@ -84,10 +84,19 @@ def copy_sorted(src, dst):
 
 def record_inside(case):
     """Runs in the private namespaces: mount the snapshot, run every command."""
-    root = os.path.abspath(os.path.join(case, "root"))
+    mount_snapshot(os.path.abspath(os.path.join(case, "root")))
+    write_expected(case, [run_tool(line) for line in commands(case)])
+
+
+def mount_snapshot(root, modes=None):
+    """In a private mount namespace: a tmpfs copy of root's proc tree over
+    /proc, root's etc files over /etc, DNS that fails at once. `modes`
+    ({path under proc: mode}) is applied to the copy (copies are 0644)."""
     work = tempfile.mkdtemp(prefix="sockbox-rec-")
     subprocess.run(["mount", "-t", "tmpfs", "none", work], check=True)
     copy_sorted(os.path.join(root, "proc"), os.path.join(work, "proc"))
+    for rel, mode in (modes or {}).items():
+        os.chmod(os.path.join(work, "proc", rel), mode)
     with open(os.path.join(work, "resolv.conf"), "w") as f:
         f.write("nameserver 127.0.0.1\n")
     mounts = [(os.path.join(work, "resolv.conf"), "/etc/resolv.conf")]
@@ -98,7 +107,6 @@ def record_inside(case):
     mounts.append((os.path.join(work, "proc"), "/proc"))
     for src, dst in mounts:
         subprocess.run(["mount", "--bind", src, dst], check=True)
-    write_expected(case, [run_tool(line) for line in commands(case)])
 
 
 def write_expected(case, results):

@@ -4,7 +4,7 @@
 Run inside a fresh network namespace (the caller does `unshare -n` and
 `ip link set lo up`):
 
-    scenario.py --ready-file F
+    scenario.py --ready-file F [--hostile]
 
 It starts one process per role below, each under its own argv[0] and comm
 (netstat names processes from cmdline, ss and lsof from comm), one of them
@@ -16,6 +16,10 @@ v6, dual-stack, v6-only and v4-mapped, queued bytes, UDP bound and
 connected, raw v4/v6, UDP-Lite when the kernel has it, and unix sockets of
 every type with odd names. Everything is deterministic for a minute (the
 TIME_WAIT lifetime).
+
+With --hostile it also starts one process per entry of HOSTILE, whose
+names (argv[0], comm) and unix socket paths are built to attack a
+terminal (live_hostile.py).
 """
 
 import ctypes
@@ -41,9 +45,31 @@ ROLES = {
 }
 
 
+# Names built to attack a terminal or a parser: (argv[0], comm, the name of
+# a unix socket in UNIX_DIR, also bound as an abstract name). comm is cut
+# to 15 bytes by the kernel; a path component holds no '/' or NUL.
+HOSTILE = [
+    (b"evil\nLISTEN 1/init", b"nl\nFAKE", b"nl\nFAKE.sock"),  # no leading /: netstat keeps it whole
+    (b"/usr/bin/\x1b[2J\x1b[1;1Hclear", b"\x1b[31mred\x1b[0m", b"\x1b]0;title\x07.sock"),
+    (b"ctl\x01\x07\x08\x7f\t\rx", b"ctl\x01\x07\x08\x7f\t\rx", b"ctl\x01\x7f\t.sock"),
+    (b"bad\xff\xfe\xc3(", b"bad\xff\xfe\xc3(", b"bad\xff\xc3(.sock"),
+    (b"c1\x9b2J\xc2\x9b\xc2\x85", b"c1\x9b2J\xc2\x9b", b"c1\x9b\xc2\x9b.sock"),
+    ("/tmp/evil\u202egnp.exe".encode(), "rlo\u202egnp".encode(), "\u2066rlo\u202e.sock".encode()),
+    (b"/usr/bin/" + b"L" * 6000, b"L" * 15, b"long\x1b" + b"L" * 70 + b".sock"),
+    (b"/opt/x) (y z", b"x) (y", b"x) (y.sock"),
+    (b"back\\slash\\n", b"back\\n", b"back\\x1b.sock"),
+    ("caf\u00e9".encode(), "caf\u00e9".encode(), "caf\u00e9.sock".encode()),
+]
+# One of the "unixd" role's sockets: a path that is not UTF-8.
+BAD_UTF8_SOCK = os.fsencode(UNIX_DIR) + b"/bad-\xff\xfe-utf8.sock"
+HOSTILE_PORT = 7100  # entry i listens on 127.0.0.1:HOSTILE_PORT+i
+
+
 def set_comm(name):
     libc = ctypes.CDLL(None)
-    libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
+    if isinstance(name, str):
+        name = name.encode()
+    libc.prctl(15, name[:15], 0, 0, 0)  # PR_SET_NAME
 
 
 KEEP = []
@@ -187,7 +213,7 @@ def role_unixd():
     unix(socket.SOCK_DGRAM)  # unnamed, unbound
     long_name = os.path.join(UNIX_DIR, "l" * (107 - len(UNIX_DIR) - 1))
     unix(socket.SOCK_STREAM, long_name, True)
-    unix(socket.SOCK_DGRAM, os.fsencode(UNIX_DIR) + b"/bad-\xff\xfe-utf8.sock")
+    unix(socket.SOCK_DGRAM, BAD_UTF8_SOCK)
     keep(*socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM))
     keep(*socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM))
     keep(*socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET))
@@ -262,9 +288,28 @@ def role_states():
     time.sleep(0.2)
 
 
+def role_hostile(i):
+    listener(socket.AF_INET, "127.0.0.1", HOSTILE_PORT + i)
+    # A netlink socket: its port id is the pid, so ss names it `rtnl:COMM/PID`.
+    n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    n.bind((0, 0))
+    keep(n)
+    name = HOSTILE[i][2]
+    for addr in (os.fsencode(UNIX_DIR) + b"/" + name, b"\0" + name):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(addr)
+        s.listen(1)
+        keep(s)
+
+
 def run_role(role, ready):
-    set_comm(ROLES[role][1])
-    globals()["role_" + role]()
+    if role.startswith("hostile"):
+        i = int(role[len("hostile"):])
+        set_comm(HOSTILE[i][1])
+        role_hostile(i)
+    else:
+        set_comm(ROLES[role][1])
+        globals()["role_" + role]()
     with open(ready, "w") as f:
         f.write(str(os.getpid()))
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
@@ -276,9 +321,12 @@ def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "--role":
         run_role(sys.argv[2], sys.argv[3])
         return
-    if len(sys.argv) != 3 or sys.argv[1] != "--ready-file":
-        sys.exit("usage: scenario.py --ready-file FILE")
+    if len(sys.argv) not in (3, 4) or sys.argv[1] != "--ready-file" or sys.argv[3:] not in ([], ["--hostile"]):
+        sys.exit("usage: scenario.py --ready-file FILE [--hostile]")
     ready = sys.argv[2]
+    roles = dict(ROLES)
+    if sys.argv[3:]:
+        roles.update(("hostile%d" % i, (h[0], h[1], False)) for i, h in enumerate(HOSTILE))
     os.makedirs(UNIX_DIR, exist_ok=True)
     os.chmod(UNIX_DIR, 0o777)
     for f in os.listdir(os.fsencode(UNIX_DIR)):
@@ -293,7 +341,7 @@ def main():
                 pass
         os._exit(0)
 
-    for role, (argv0, _comm, as_nobody) in ROLES.items():
+    for role, (argv0, _comm, as_nobody) in roles.items():
         # In a folder every role may write to (one runs as nobody).
         mark = os.path.join(UNIX_DIR, "ready." + role)
         if os.path.exists(mark):

@@ -12,6 +12,7 @@ use crate::core::model::{InetSocket, IpAddr, UnixSocket, tcp_state, unix};
 use crate::core::netlink::{self, DiagSocket, InetDiag, inet_attr, u32_ne, u64_ne};
 use crate::core::owners::{BuildInodeHasher, Owners};
 use crate::core::proc_net::{LineReader, parse_inet_line, parse_unix_line};
+use crate::core::recent::{Recent, inet_key, unix_key};
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
 
@@ -316,13 +317,15 @@ pub fn decode_tcp_info(raw: &[u8]) -> TcpInfo {
 
 fn read_inet(reader: &mut LineReader, root: &SysRoot, path: &str, proto: Proto, v6: bool, out: &mut Vec<Socket>) {
     let mut first = true;
+    let mut recent = Recent::default();
     let _ = reader.read(&root.path(path), |line| {
         if std::mem::take(&mut first) {
             return; // the header
         }
         let mut row = InetSocket::default();
-        // A whole row has every field; a cut or garbled one is skipped.
-        if parse_inet_line(line, &mut row) < 14 || row.local.v6 != v6 {
+        // A whole row has every field; a cut or garbled one is skipped, and
+        // so is one the kernel's resumed read shows again (core::recent).
+        if parse_inet_line(line, &mut row) < 14 || row.local.v6 != v6 || recent.repeat(&inet_key(0, &row)) {
             return;
         }
         out.push(Socket {
@@ -336,6 +339,7 @@ fn read_inet(reader: &mut LineReader, root: &SysRoot, path: &str, proto: Proto, 
 
 fn read_unix(reader: &mut LineReader, root: &SysRoot, out: &mut Vec<Socket>) {
     let mut first = true;
+    let mut recent = Recent::default();
     let _ = reader.read(&root.path("/proc/net/unix"), |line| {
         if std::mem::take(&mut first) {
             return;
@@ -351,6 +355,9 @@ fn read_unix(reader: &mut LineReader, root: &SysRoot, out: &mut Vec<Socket>) {
         } else {
             &line[u.path.as_ptr() as usize - line.as_ptr() as usize..]
         };
+        if unix_key(u.inode, path).is_some_and(|k| recent.repeat(&k)) {
+            return;
+        }
         out.push(Socket {
             proto: Some(Proto::Unix),
             row: InetSocket {

@@ -2,6 +2,7 @@
 //! Sources know the kernel and nothing about output; renderers live in the
 //! applets.
 
+pub mod escape;
 pub mod getopt;
 pub mod inventory;
 pub mod model;
@@ -13,5 +14,6 @@ pub mod owners;
 pub mod par;
 pub mod proc_net;
 pub mod procinfo;
+pub mod recent;
 pub mod root;
 pub mod sys;

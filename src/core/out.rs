@@ -35,6 +35,13 @@ impl<W: Write> Out<W> {
         self.buf.extend_from_slice(s);
     }
 
+    /// A string a user can choose (a socket path, a name): as it is, or
+    /// escaped on a terminal (core::escape::screen).
+    #[inline]
+    pub fn screen(&mut self, s: &[u8]) {
+        super::escape::screen(s, &mut self.buf);
+    }
+
     #[inline]
     pub fn byte(&mut self, b: u8) {
         self.buf.push(b);

@@ -10,7 +10,7 @@ use owo_colors::OwoColorize;
 /// them, so a crafted name cannot rewrite the terminal.
 pub fn shown(s: &[u8]) -> String {
     let mut out = Vec::with_capacity(s.len());
-    crate::applets::lsof::safe::safe_bytes(s, false, &mut out);
+    crate::core::escape::safe_bytes(s, false, &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 

@@ -301,7 +301,7 @@ impl InetSpecs {
                                     );
                                     let m = format!("      specify \"tcp:{s}\" or \"udp:{s}\": -i ");
                                     err.extend_from_slice(m.as_bytes());
-                                    super::safe::safe_bytes(na, false, err);
+                                    crate::core::escape::safe_bytes(na, false, err);
                                     err.push(b'\n');
                                     return false;
                                 }

@@ -16,16 +16,15 @@
 mod inet_spec;
 mod options;
 mod render;
-pub(crate) mod safe;
 mod scan;
 
+use crate::core::escape::safe_bytes;
 use crate::core::names::hosts::Hosts;
 use crate::core::names::services::LazyServices;
 use crate::core::names::users::Users;
 use crate::core::proc_net::LineReader;
 use crate::core::root::SysRoot;
 use options::{Options, Parsed, Refusal};
-use safe::safe_bytes;
 use std::ffi::OsString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;

@@ -5,7 +5,7 @@
 //! worded as lsof words them.
 
 use super::inet_spec::{InetSpecs, NetSelect};
-use super::safe::safe_bytes;
+use crate::core::escape::safe_bytes;
 use crate::core::names::hosts::Hosts;
 use crate::core::names::services::LazyServices;
 use crate::core::names::users::Users;

@@ -4,8 +4,8 @@
 //! service naming, cached per run as lsof caches it.
 
 use super::options::{Options, TCP_STATES, TCPTPI_QUEUES, TCPTPI_STATE};
-use super::safe::{safe_bytes, safe_cut, safe_len};
 use super::scan::{Endpoint, Kind, Proc, Scan, SockFile};
+use crate::core::escape::{safe_bytes, safe_cut, safe_len};
 use crate::core::names::hosts::{Hosts, format_v6};
 use crate::core::names::services::{LazyServices, ServiceProto};
 use crate::core::names::users::Users;

@@ -114,9 +114,10 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
                 continue;
             }
             let mut row = Vec::with_capacity(100);
-            let name = &ife.name[..ife.name.len().min(15)];
-            row.extend_from_slice(name);
-            row.resize(15, b' ');
+            crate::core::escape::screen(&ife.name[..ife.name.len().min(15)], &mut row);
+            if row.len() < 15 {
+                row.resize(15, b' ');
+            }
             row.extend_from_slice(format!(" {mtu:5} ").as_bytes());
             match &ife.stats {
                 Some(s) => row.extend_from_slice(
@@ -192,7 +193,7 @@ impl<'a, W: Write, E: Write> Interfaces<'a, W, E> {
             }
         }
         close_list(&mut f);
-        o.extend_from_slice(&ife.name);
+        crate::core::escape::screen(&ife.name, &mut o);
         o.extend_from_slice(format!(": {f}  mtu {mtu}\n").as_bytes());
         let info = sock.details(self.root, &ife.name);
         if let Some(v4) = &info.v4 {

@@ -242,5 +242,6 @@ fn read_program(root: &SysRoot, pid: u32, path: &mut Vec<u8>, buf: &mut [u8]) ->
     name.push(b'/');
     name.extend_from_slice(prog);
     name.truncate(PROGRAM_MAX);
-    Some(name)
+    // Cut as netstat cuts it, then escaped whole on a terminal.
+    Some(crate::core::escape::screened(name))
 }

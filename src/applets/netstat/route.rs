@@ -298,27 +298,76 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
             gw_text.truncate(15);
             let mut mask_text = dotted(mask);
             mask_text.truncate(15);
-            let flags = v4_flags(iflags);
-            let (d, g, m, f) = (s(&dest_text), s(&gw_text), s(&mask_text), s(&flags));
-            let i = s(iface);
+            let (d, g, m, f) = (&dest_text[..], &gw_text[..], &mask_text[..], &v4_flags(iflags)[..]);
             let reject = iflags & RTF_REJECT != 0;
-            let row = match (ext, reject) {
-                (1, true) => format!("{d:<15} -               {m:<15} {f:<5} {metric:<6} -  {use_:>7} -\n"),
-                (1, false) => format!("{d:<15} {g:<15} {m:<15} {f:<5} {metric:<6} {refcnt:<2} {use_:>7} {i}\n"),
-                (2, true) => format!("{d:<15} -               {m:<15} {f:<5}     - -          - -\n"),
-                (2, false) => format!("{d:<15} {g:<15} {m:<15} {f:<5} {mss:>5} {window:<5} {irtt:>6} {i}\n"),
-                (3, true) => {
-                    format!("{d:<15} -               {m:<15} {f:<5} {metric:<6} -  {use_:>7} -        -     -      -\n")
+            // printf's %-15s and friends count bytes: the row is built from
+            // bytes, so names pass through unchanged (or escaped on a terminal).
+            if (1..=3).contains(&ext) {
+                lpad(&mut o, d, 15);
+                o.push(b' ');
+                if reject {
+                    o.extend_from_slice(b"-              ");
+                } else {
+                    lpad(&mut o, g, 15);
+                }
+                o.push(b' ');
+                lpad(&mut o, m, 15);
+                o.push(b' ');
+                lpad(&mut o, f, 5);
+                o.push(b' ');
+            }
+            match (ext, reject) {
+                (1 | 3, true) => {
+                    lpad(&mut o, &dec(metric), 6);
+                    o.extend_from_slice(b" -  ");
+                    rpad(&mut o, &dec(use_), 7);
+                    o.extend_from_slice(if ext == 1 {
+                        b" -\n"
+                    } else {
+                        b" -        -     -      -\n"
+                    });
+                }
+                (1, false) => {
+                    lpad(&mut o, &dec(metric), 6);
+                    o.push(b' ');
+                    lpad(&mut o, &dec(refcnt), 2);
+                    o.push(b' ');
+                    rpad(&mut o, &dec(use_), 7);
+                    o.push(b' ');
+                    crate::core::escape::screen(iface, &mut o);
+                    o.push(b'\n');
+                }
+                (2, true) => o.extend_from_slice(b"    - -          - -\n"),
+                (2, false) => {
+                    rpad(&mut o, &dec(mss), 5);
+                    o.push(b' ');
+                    lpad(&mut o, &dec(window), 5);
+                    o.push(b' ');
+                    rpad(&mut o, &dec(irtt), 6);
+                    o.push(b' ');
+                    crate::core::escape::screen(iface, &mut o);
+                    o.push(b'\n');
                 }
                 (3, false) => {
-                    let i6: String = i.chars().take(6).collect();
-                    format!(
-                        "{d:<15} {g:<15} {m:<15} {f:<5} {metric:<6} {refcnt:<3} {use_:>6} {i6:<6}   {mss:<5} {window:<6} {irtt}\n"
-                    )
+                    lpad(&mut o, &dec(metric), 6);
+                    o.push(b' ');
+                    lpad(&mut o, &dec(refcnt), 3);
+                    o.push(b' ');
+                    rpad(&mut o, &dec(use_), 6);
+                    o.push(b' ');
+                    let mut i6 = Vec::new();
+                    crate::core::escape::screen(&iface[..iface.len().min(6)], &mut i6);
+                    lpad(&mut o, &i6, 6);
+                    o.extend_from_slice(b"   ");
+                    lpad(&mut o, &dec(mss), 5);
+                    o.push(b' ');
+                    lpad(&mut o, &dec(window), 6);
+                    o.push(b' ');
+                    o.extend_from_slice(&dec(irtt));
+                    o.push(b'\n');
                 }
-                _ => String::new(),
-            };
-            o.extend_from_slice(row.as_bytes());
+                _ => {}
+            }
         }
         let _ = self.out.write_all(&o);
         0
@@ -429,19 +478,20 @@ impl<'a, W: Write, E: Write> Routes<'a, W, E> {
                 ],
                 &mut flags,
             );
-            o.extend_from_slice(
-                format!(
-                    "{:<30} {:<26} {:<4} {:<3} {:<1} {:>6} {}\n",
-                    s(&d),
-                    s(&n),
-                    s(&flags),
-                    metric as i32,
-                    refcnt as i32,
-                    use_ as i32,
-                    s(iface)
-                )
-                .as_bytes(),
-            );
+            lpad(&mut o, &d, 30);
+            o.push(b' ');
+            lpad(&mut o, &n, 26);
+            o.push(b' ');
+            lpad(&mut o, &flags, 4);
+            o.push(b' ');
+            lpad(&mut o, &dec(metric as i32), 3);
+            o.push(b' ');
+            lpad(&mut o, &dec(refcnt as i32), 1);
+            o.push(b' ');
+            rpad(&mut o, &dec(use_ as i32), 6);
+            o.push(b' ');
+            crate::core::escape::screen(iface, &mut o);
+            o.push(b'\n');
         }
         let _ = self.out.write_all(&o);
         0
@@ -545,8 +595,20 @@ fn v4_flags(iflags: u32) -> Vec<u8> {
     f
 }
 
-fn s(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+/// `%-Ws` over bytes.
+fn lpad(o: &mut Vec<u8>, s: &[u8], w: usize) {
+    o.extend_from_slice(s);
+    o.resize(o.len() + w.saturating_sub(s.len()), b' ');
+}
+
+/// `%Ws` over bytes.
+fn rpad(o: &mut Vec<u8>, s: &[u8], w: usize) {
+    o.resize(o.len() + w.saturating_sub(s.len()), b' ');
+    o.extend_from_slice(s);
+}
+
+fn dec(v: i32) -> Vec<u8> {
+    v.to_string().into_bytes()
 }
 
 fn hex_u32(w: &[u8]) -> Option<u32> {

@@ -12,6 +12,7 @@ use crate::core::model::{InetSocket, UnixSocket, tcp_state, unix};
 use crate::core::names::services::ServiceProto;
 use crate::core::out::Out;
 use crate::core::proc_net::{LineReader, parse_inet_line, parse_unix_line};
+use crate::core::recent::{Recent, inet_key, unix_key};
 use crate::core::root::SysRoot;
 use crate::core::sys;
 use std::io::{self, Write};
@@ -36,6 +37,8 @@ pub struct Listing<'a, W: Write, E: Write> {
     /// The previous row of each kind (see `inet_row`).
     carry: [InetSocket; 3],
     unix_carry: UnixSocket<'static>,
+    /// Rows the kernel showed just before (core::recent).
+    recent: Recent,
     /// igmp_do_one()'s statics, kept across -c rounds as netstat keeps them
     /// (once the igmp6 file has been seen, later rounds read igmp as igmp6).
     igmp6: bool,
@@ -140,6 +143,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             timer: Vec::with_capacity(64),
             carry: [InetSocket::default(); 3],
             unix_carry: UnixSocket::default(),
+            recent: Recent::default(),
             igmp6: false,
             igmp_idx: false,
             igmp_device: Vec::new(),
@@ -246,6 +250,11 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     }
 
     fn err_line(&mut self, msg: &[u8]) {
+        // On a terminal C stdio hands out each line of stdout at once, so
+        // a warning follows the rows before it.
+        if crate::core::escape::terminal() {
+            self.out.flush();
+        }
         let _ = self.err.write_all(msg);
         let _ = self.err.write_all(b"\n");
     }
@@ -385,6 +394,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     /// Feeds each fgets-sized piece of each line to `row` with its number.
     fn read_table(&mut self, abs: &str, mut row: impl FnMut(&mut Self, usize, &[u8])) -> io::Result<()> {
         let path = self.root.path(abs);
+        self.recent.clear();
         let mut reader = std::mem::take(&mut self.reader);
         let mut lnr = 0usize;
         // With the owner scan still running, read the whole table first (the
@@ -438,6 +448,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                     self.err_line(b"warning, got bogus tcp line.");
                     return;
                 }
+                if self.recent.repeat(&inet_key(t.kind as u8, &s)) {
+                    return;
+                }
                 let has_peer = s.remote_port != 0;
                 if !o.all && ((o.listening && has_peer) || (!o.listening && !has_peer)) {
                     return;
@@ -451,6 +464,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                         b"warning, got bogus raw line."
                     };
                     self.err_line(msg);
+                    return;
+                }
+                if self.recent.repeat(&inet_key(t.kind as u8, &s)) {
                     return;
                 }
                 let has_peer = !s.remote.is_unspecified();
@@ -740,7 +756,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             refcnt = r;
         }
         let mut row = Vec::with_capacity(64);
-        row.extend_from_slice(&self.igmp_device);
+        crate::core::escape::screen(&self.igmp_device, &mut row);
         while row.len() < 15 {
             row.push(b' ');
         }
@@ -779,10 +795,15 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             }
             return;
         }
+        // sscanf sees a C string: up to a NUL (the kernel writes none).
+        let line = &line[..memchr::memchr(0, line).unwrap_or(line.len())];
         let (n, u) = parse_unix_line(line, &self.unix_carry);
         self.unix_carry = UnixSocket { path: b"", ..u };
         if n < 6 {
             self.err_line(b"warning, got bogus unix line.");
+            return;
+        }
+        if *has_inode && unix_key(u.inode, u.path).is_some_and(|k| self.recent.repeat(&k)) {
             return;
         }
         let o = self.opts;
@@ -842,7 +863,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         }
         out.byte(b' ');
         if *has_inode {
-            out.bytes(u.path);
+            out.screen(u.path);
         } else {
             out.uint(u.inode);
         }

@@ -128,6 +128,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         exit_code: 0,
         host_cache: Default::default(),
         cgroups: Default::default(),
+        recent: Default::default(),
     };
     if let Some(path) = dump {
         let sink: Box<dyn Write> = if path.first() == Some(&b'-') {
@@ -211,6 +212,8 @@ struct Ss<W: Write, E: Write> {
     exit_code: i32,
     host_cache: std::collections::HashMap<IpAddr, Option<Vec<u8>>>,
     cgroups: std::collections::HashMap<u64, Vec<u8>>,
+    /// Rows the kernel showed just before (core::recent).
+    recent: crate::core::recent::Recent,
 }
 
 /// Which inet protocol a section shows, and how ss names its ports.
@@ -504,7 +507,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         if ifindex != 0 {
             host.push(b'%');
-            host.extend_from_slice(&interface_name(ifindex));
+            crate::core::escape::screen(&interface_name(ifindex), &mut host);
         }
         let mut port_text = Vec::with_capacity(16);
         self.service_text(port, proto, &mut port_text);
@@ -793,6 +796,16 @@ impl<W: Write, E: Write> Ss<W, E> {
         if !self.filter.has_family(family) {
             return true;
         }
+        // A dump shows each socket once, by its cookie (core::recent).
+        if proto != InetProto::Event {
+            let mut key = [0u8; 10];
+            key[0] = proto.number();
+            key[1] = d.family;
+            key[2..].copy_from_slice(&d.cookie.to_le_bytes());
+            if self.recent.repeat(&key) {
+                return true;
+            }
+        }
         let mut kind: u16 = if proto == InetProto::Event {
             262
         } else {
@@ -963,7 +976,10 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// under the cgroup2 mount), or `unreachable:ID`.
     fn cgroup_path(&mut self, id: u64) -> Vec<u8> {
         // ss caches the id → path map too (lib/cg_map.c).
-        self.cgroups.entry(id).or_insert_with(|| cgroup::path(id)).clone()
+        self.cgroups
+            .entry(id)
+            .or_insert_with(|| crate::core::escape::screened(cgroup::path(id)))
+            .clone()
     }
 
     /// The /proc fallback (tcp_show_line / dgram_show_line).
@@ -1017,6 +1033,20 @@ impl<W: Write, E: Write> Ss<W, E> {
             }
         }
         let fields = proc_line::data_fields(p.data, proto == InetProto::Tcp);
+        let id = crate::core::model::InetSocket {
+            local,
+            local_port: lport,
+            remote,
+            remote_port: rport,
+            inode: fields.inode,
+            ..Default::default()
+        };
+        if self
+            .recent
+            .repeat(&crate::core::recent::inet_key(b'p' + proto.number(), &id))
+        {
+            return true;
+        }
         let netid: &'static [u8] = match proto {
             InetProto::Tcp => b"tcp",
             InetProto::Udp => b"udp",
@@ -1110,7 +1140,9 @@ impl<W: Write, E: Write> Ss<W, E> {
 
     fn unix_diag_row(&mut self, u: &UnixDiag<'_>) {
         let t = u.sock_type as u32;
-        if self.unix_type_skip(t) {
+        let name_attr = u.attr(unix_attr::NAME).unwrap_or_default();
+        let key = crate::core::recent::unix_key(u.inode as u64, name_attr);
+        if self.unix_type_skip(t) || key.is_some_and(|k| self.recent.repeat(&k)) {
             return;
         }
         let (rq, wq) = match u.attr(unix_attr::RQLEN).filter(|a| a.len() >= 8) {
@@ -1202,10 +1234,14 @@ impl<W: Write, E: Write> Ss<W, E> {
         self.state_cells(&row);
         let mut port = Vec::with_capacity(12);
         push_signed(&mut port, inode as i32 as i64);
-        self.addr_cells(if name.is_empty() { b"*" } else { name }, b" ", &port);
+        let mut shown = Vec::new();
+        crate::core::escape::screen(if name.is_empty() { b"*" } else { name }, &mut shown);
+        self.addr_cells(&shown, b" ", &port);
         port.clear();
         push_signed(&mut port, peer as i32 as i64);
-        self.addr_cells(peer_name, b" ", &port);
+        shown.clear();
+        crate::core::escape::screen(peer_name, &mut shown);
+        self.addr_cells(&shown, b" ", &port);
         self.users_cell(row.inode);
     }
 
@@ -1230,6 +1266,8 @@ impl<W: Write, E: Write> Ss<W, E> {
         }
         let mut list: Vec<U> = Vec::new();
         for line in &lines[1..] {
+            // sscanf sees a C string: up to a NUL (the kernel writes none).
+            let line = &line[..memchr::memchr(0, line).unwrap_or(line.len())];
             let v = proc_line::unix_fields(line);
             let mut st = v.state;
             if v.flags & (1 << 16) != 0 {
@@ -1241,6 +1279,9 @@ impl<W: Write, E: Write> Ss<W, E> {
                 }
             }
             if self.unix_type_skip(v.sock_type) || self.filter.states & (1u32.checked_shl(st).unwrap_or(0)) == 0 {
+                continue;
+            }
+            if crate::core::recent::unix_key(v.inode as u64, v.name).is_some_and(|k| self.recent.repeat(&k)) {
                 continue;
             }
             let (peer, rq, wq) = if newformat { (v.peer, v.rq, v.wq) } else { (0, 0, 0) };
@@ -1413,7 +1454,7 @@ impl<W: Write, E: Write> Ss<W, E> {
                 .and_then(|st| users::comm_from_stat_checked(&st).map(|c| c.to_vec()));
             match comm {
                 Some(c) => {
-                    procname.extend_from_slice(&c[..c.len().min(62)]);
+                    crate::core::escape::screen(&c[..c.len().min(62)], &mut procname);
                     procname.push(b'/');
                     push_signed(&mut procname, pid as i64);
                     procname.truncate(63);
@@ -1643,7 +1684,7 @@ impl<W: Write, E: Write> Ss<W, E> {
         let port = if iface == 0 {
             b"*".to_vec()
         } else {
-            interface_name(iface as u32)
+            crate::core::escape::screened(interface_name(iface as u32))
         };
         self.addr_cells(&addr, b":", &port);
         self.addr_cells(b"", b"*", b"");
@@ -1741,7 +1782,8 @@ const LL_PROTOS: &[(u16, &[u8])] = &[
 ];
 
 /// The lines `fgets(buf, size)` hands out: at most size-1 bytes each, the
-/// newline included when it fits.
+/// newline included when it fits, each seen as a C string (up to a NUL,
+/// so a line holding one has lost its newline).
 struct FgetsLines<'a> {
     data: &'a [u8],
     at: usize,
@@ -1770,7 +1812,8 @@ impl<'a> Iterator for FgetsLines<'a> {
             _ => rest.len().min(self.max),
         };
         self.at += take;
-        Some(&rest[..take])
+        let piece = &rest[..take];
+        Some(&piece[..memchr::memchr(0, piece).unwrap_or(take)])
     }
 }
 
@@ -2216,6 +2259,15 @@ mod proc_line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fgets_lines_are_c_strings() {
+        let data = b"header\nab\0cd\nef\nlong-line\n";
+        let pieces: Vec<&[u8]> = FgetsLines::new(data, 8).collect();
+        // A NUL ends what the C code sees of its line (the newline is lost);
+        // a line longer than the buffer comes in pieces.
+        assert_eq!(pieces, [&b"header\n"[..], b"ab", b"ef\n", b"long-li", b"ne\n"]);
+    }
 
     #[test]
     fn ms_timer_like_ss_6_1() {

@@ -2,6 +2,7 @@
 //! lists them. One /proc scan (core::owners), one hash map from inode to
 //! its holders: linear, where ss itself chains 256 buckets.
 
+use crate::core::escape::screened;
 use crate::core::owners::{BuildInodeHasher, Owners, parse_decimal, push_decimal, read_socket_fds};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
@@ -47,7 +48,7 @@ impl Users {
         let sort = proc_root.as_os_str().as_bytes() != b"/proc";
         for p in &owners.procs {
             let comm = users.comms.len() as u32;
-            users.comms.push(read_comm(proc_root, p.pid, &mut path));
+            users.comms.push(screened(read_comm(proc_root, p.pid, &mut path)));
             for s in &owners.fds[p.first_fd as usize..p.end_fd as usize] {
                 users.add(s.inode, comm, p.pid, p.pid, s.fd);
             }
@@ -70,7 +71,7 @@ impl Users {
                     continue;
                 }
                 let comm = users.comms.len() as u32;
-                users.comms.push(read_comm(proc_root, tid, &mut path));
+                users.comms.push(screened(read_comm(proc_root, tid, &mut path)));
                 for s in &fds {
                     users.add(s.inode, comm, p.pid, tid, s.fd);
                 }
