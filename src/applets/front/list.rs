@@ -3,7 +3,7 @@
 //! ("sockbox list"); fields are only ever added, never renamed.
 
 use super::json::Json;
-use super::text::{Style, endpoint, shown};
+use super::text::{Style, columns, endpoint, proto_label, shown};
 use crate::core::inventory::{Inventory, Proto, Socket, Want, addr_text, normalize_state};
 use crate::core::names::users::Users;
 use crate::core::procinfo;
@@ -282,22 +282,15 @@ pub fn write_socket(j: &mut Json, s: &Socket, names: &mut Names) {
 /// The table for people: one row per socket, owners as `name/pid`.
 fn table(sockets: &[&Socket], names: &mut Names, style: Style) -> Vec<u8> {
     let header = ["PROTO", "STATE", "LOCAL", "PEER", "RECV-Q", "SEND-Q", "OWNERS"];
-    let mut rows: Vec<[String; 7]> = Vec::with_capacity(sockets.len());
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     for s in sockets {
         let owners: Vec<String> = s
             .holders
             .iter()
             .map(|h| format!("{}/{}", shown(names.comm(h.pid)), h.pid))
             .collect();
-        let proto = if s.is_unix() {
-            format!("unix/{}", s.unix_type_name())
-        } else if s.v6 {
-            format!("{}6", s.proto().name())
-        } else {
-            s.proto().name().to_string()
-        };
-        rows.push([
-            proto,
+        rows.push(vec![
+            proto_label(s),
             s.state_name().to_string(),
             endpoint(s, false),
             endpoint(s, true),
@@ -306,33 +299,10 @@ fn table(sockets: &[&Socket], names: &mut Names, style: Style) -> Vec<u8> {
             owners.join(","),
         ]);
     }
-    let mut widths = header.map(str::len);
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r.iter()) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
     let mut out = String::new();
-    let line = |cells: [&str; 7], out: &mut String| {
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                out.push_str(c);
-            } else {
-                out.push_str(c);
-                out.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-            }
-        }
+    for (k, line) in columns(&rows).iter().enumerate() {
+        out.push_str(&if k == 0 { style.bold(line) } else { line.clone() });
         out.push('\n');
-    };
-    let h: String = {
-        let mut t = String::new();
-        line(header, &mut t);
-        t
-    };
-    out.push_str(&style.bold(h.trim_end()));
-    out.push('\n');
-    for r in &rows {
-        line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]], &mut out);
     }
     out.into_bytes()
 }

@@ -12,7 +12,7 @@
 //! (node_exporter's textfile format).
 
 use super::json::Json;
-use super::text::{ColorWhen, Severity, Style, endpoint, shown};
+use super::text::{ColorWhen, Severity, Style, columns, endpoint, proto_label, shown};
 use crate::core::inventory::{
     Inventory, Proto, Socket, TCP_CLOSE_WAIT, TCP_LISTEN, TCP_STATES, TCP_SYN_RECV, TCP_TIME_WAIT, Want, addr_text,
 };
@@ -117,6 +117,7 @@ impl Limits {
 
 /// Everything the three outputs show, computed once.
 pub struct Report<'a> {
+    pub root: &'a SysRoot,
     pub inv: &'a Inventory,
     pub limits: Limits,
     pub by_proto: Vec<(&'static str, u64)>,
@@ -136,7 +137,7 @@ impl Report<'_> {
     }
 }
 
-pub fn build<'a>(root: &SysRoot, inv: &'a Inventory) -> Report<'a> {
+pub fn build<'a>(root: &'a SysRoot, inv: &'a Inventory) -> Report<'a> {
     let limits = Limits::read(root);
     let tcp = || inv.sockets.iter().filter(|s| s.proto() == Proto::Tcp);
     let mut by_proto: Vec<(&'static str, u64)> = Vec::new();
@@ -210,6 +211,7 @@ pub fn build<'a>(root: &SysRoot, inv: &'a Inventory) -> Report<'a> {
     close_wait.sort_by_key(|c| std::cmp::Reverse(c.2));
 
     let mut r = Report {
+        root,
         inv,
         limits,
         by_proto,
@@ -404,7 +406,7 @@ fn listener_owner(s: &Socket, root: &SysRoot) -> String {
 fn text(r: &Report, style: Style) -> Vec<u8> {
     use std::fmt::Write as _;
     let mut t = String::new();
-    let root = SysRoot::from_env();
+    let root = r.root;
     let total: u64 = r.by_proto.iter().map(|(_, n)| n).sum();
     let protos: Vec<String> = r.by_proto.iter().map(|(p, n)| format!("{p} {n}")).collect();
     let _ = writeln!(
@@ -416,7 +418,7 @@ fn text(r: &Report, style: Style) -> Vec<u8> {
     );
 
     let _ = writeln!(t, "\n{}", style.bold("Listening"));
-    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for s in r
         .inv
         .sockets
@@ -431,29 +433,13 @@ fn text(r: &Report, style: Style) -> Vec<u8> {
         } else {
             String::new()
         };
-        let proto = if s.v6 {
-            format!("{}6", s.proto().name())
-        } else {
-            s.proto().name().to_string()
-        };
-        rows.push([proto, endpoint(s, false), listener_owner(s, &root), queue]);
+        rows.push(vec![proto_label(s), endpoint(s, false), listener_owner(s, root), queue]);
     }
     if rows.is_empty() {
         let _ = writeln!(t, "  (none)");
     }
-    let mut w = [0usize; 4];
-    for row in &rows {
-        for (i, c) in row.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    for row in &rows {
-        let mut line = String::from("  ");
-        for (i, c) in row.iter().enumerate() {
-            line.push_str(c);
-            line.push_str(&" ".repeat(w[i] - c.chars().count() + 2));
-        }
-        let _ = writeln!(t, "{}", line.trim_end());
+    for line in columns(&rows) {
+        let _ = writeln!(t, "  {line}");
     }
 
     let _ = writeln!(t, "\n{}", style.bold("TCP states"));
@@ -530,7 +516,7 @@ fn text(r: &Report, style: Style) -> Vec<u8> {
 
 fn json(r: &Report) -> Vec<u8> {
     let mut j = Json::new();
-    let root = SysRoot::from_env();
+    let root = r.root;
     j.open();
     j.field_u64("time", procinfo::now());
     j.field_str("status", r.status().word().as_bytes());
@@ -570,7 +556,7 @@ fn json(r: &Report) -> Vec<u8> {
         for h in &s.holders {
             j.open();
             j.field_u64("pid", h.pid as u64);
-            j.field_bytes("name", &procinfo::comm(&root, h.pid));
+            j.field_bytes("name", &procinfo::comm(root, h.pid));
             j.field_u64("fd", h.fd as u64);
             j.close();
         }
@@ -657,7 +643,6 @@ impl Prom {
 
 fn prometheus(r: &Report) -> Vec<u8> {
     let mut p = Prom(String::new());
-    let root = SysRoot::from_env();
     let l = &r.limits;
     p.family(
         "sockets",
@@ -753,6 +738,5 @@ fn prometheus(r: &Report) -> Vec<u8> {
         "The report's status: 0 ok, 1 warning, 2 critical.",
         &single(Some(r.status() as u64)),
     );
-    let _ = &root;
     p.0.into_bytes()
 }

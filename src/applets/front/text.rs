@@ -40,6 +40,44 @@ pub fn endpoint(s: &Socket, remote: bool) -> String {
     }
 }
 
+/// `tcp`, `tcp6`, `udp`, `unix/stream`, …: a socket's kind in one word.
+pub fn proto_label(s: &Socket) -> String {
+    if s.is_unix() {
+        format!("unix/{}", s.unix_type_name())
+    } else if s.v6 {
+        format!("{}6", s.proto().name())
+    } else {
+        s.proto().name().to_string()
+    }
+}
+
+/// Rows of cells as aligned lines: each column as wide as its widest
+/// cell, two spaces between columns, no trailing blanks.
+pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
+    let mut widths: Vec<usize> = Vec::new();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            let w = c.chars().count();
+            match widths.get_mut(i) {
+                Some(x) => *x = (*x).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    rows.iter()
+        .map(|r| {
+            let mut line = String::new();
+            for (i, c) in r.iter().enumerate() {
+                line.push_str(c);
+                if i + 1 < r.len() {
+                    line.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
 /// `--color=auto|always|never`, with `NO_COLOR` honoured under auto.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorWhen {
@@ -209,6 +247,15 @@ mod tests {
             b"\x1b[2J".to_vec(),
         ];
         assert_eq!(command_line(&argv), "/usr/bin/x -g 'daemon off;' '^[[2J'");
+    }
+
+    #[test]
+    fn aligned_columns() {
+        let rows = vec![
+            vec!["a".to_string(), "bb".to_string(), "c".to_string()],
+            vec!["ddd".to_string(), "e".to_string(), String::new()],
+        ];
+        assert_eq!(columns(&rows), vec!["a    bb  c", "ddd  e"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use super::json::Json;
 use super::list::{Names, write_socket};
-use super::text::{Style, age, command_line, endpoint, local_time, shown};
+use super::text::{Style, age, columns, command_line, endpoint, local_time, proto_label, shown};
 use crate::core::inventory::{Inventory, Proto, Socket, Want, addr_text};
 use crate::core::model::IpAddr;
 use crate::core::names::hosts::{parse_v4, parse_v6};
@@ -384,18 +384,11 @@ fn text_answer(
         let _ = writeln!(t, "  command  {cmd}");
         let _ = writeln!(t, "  cwd      {}", p.cwd.as_deref().map_or_else(unknown, shown));
         let _ = writeln!(t, "  exe      {}", p.exe.as_deref().map_or_else(unknown, shown));
-        let rows: Vec<[String; 5]> = socks
+        let rows: Vec<Vec<String>> = socks
             .iter()
             .map(|(s, fd)| {
-                let proto = if s.is_unix() {
-                    format!("unix/{}", s.unix_type_name())
-                } else if s.v6 {
-                    format!("{}6", s.proto().name())
-                } else {
-                    s.proto().name().to_string()
-                };
-                [
-                    proto,
+                vec![
+                    proto_label(s),
                     s.state_name().to_string(),
                     endpoint(s, false),
                     endpoint(s, true),
@@ -403,25 +396,12 @@ fn text_answer(
                 ]
             })
             .collect();
-        let mut w = [0usize; 5];
-        for r in &rows {
-            for (i, c) in r.iter().enumerate() {
-                w[i] = w[i].max(c.chars().count());
-            }
-        }
         if rows.is_empty() {
             let _ = writeln!(t, "  sockets  none");
         }
-        for (k, r) in rows.iter().enumerate() {
+        for (k, line) in columns(&rows).iter().enumerate() {
             let label = if k == 0 { "sockets" } else { "" };
-            let mut line = format!("  {label:<8} ");
-            for (i, c) in r.iter().enumerate() {
-                line.push_str(c);
-                if i + 1 < r.len() {
-                    line.push_str(&" ".repeat(w[i] - c.chars().count() + 2));
-                }
-            }
-            let _ = writeln!(t, "{}", line.trim_end());
+            let _ = writeln!(t, "  {label:<8} {line}");
         }
         if !socks.is_empty() {
             let _ = writeln!(
@@ -450,15 +430,20 @@ fn unowned_text(t: &mut String, unowned: &[&Socket], style: Style) {
     use std::fmt::Write as _;
     let counts = state_counts(unowned.iter().copied());
     let _ = writeln!(t, "{} {}", style.bold("without a process:"), counts_text(&counts));
-    for s in unowned.iter().take(10) {
-        let _ = writeln!(
-            t,
-            "  {:<6} {:<12} {} {}",
-            s.proto().name(),
-            s.state_name(),
-            endpoint(s, false),
-            endpoint(s, true)
-        );
+    let rows: Vec<Vec<String>> = unowned
+        .iter()
+        .take(10)
+        .map(|s| {
+            vec![
+                proto_label(s),
+                s.state_name().to_string(),
+                endpoint(s, false),
+                endpoint(s, true),
+            ]
+        })
+        .collect();
+    for line in columns(&rows) {
+        let _ = writeln!(t, "  {line}");
     }
     if unowned.len() > 10 {
         let _ = writeln!(t, "  … and {} more", unowned.len() - 10);
