@@ -16,6 +16,8 @@ namespace, for --netns by name):
   each raise their finding and the exit status follows; --json and
   --prometheus agree with it; --prometheus passes a check of the text
   exposition format's rules.
+- terminal: bars and colour on a terminal only, NO_COLOR and --color
+  honoured, --watch redraws in place until SIGINT.
 - list --json: every line parses; the set of (proto, state, local, remote)
   equals what the real ss reports for the same namespace.
 - --netns NAME / PATH / pid:PID: sees a socket that exists only in the
@@ -219,6 +221,73 @@ def group_report():
         stop(fq)
 
 
+def pty_for(args, seconds, env=None):
+    """What sockbox writes to a terminal in `seconds`, then SIGINT; and
+    how it ended (the exit status, or minus the signal)."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8", "TERM": "xterm"}
+        e.update(env or {})
+        os.execve(SOCKBOX, ["sockbox"] + args, e)
+    out = b""
+    deadline = time.time() + seconds
+    import select
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], max(0, deadline - time.time()))
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return out, os.waitstatus_to_exitcode(status)
+
+
+def group_terminal():
+    """Bars and colour on a terminal only; NO_COLOR and --color; --watch."""
+    cw = start("closewait", 7000, 12)
+    try:
+        out, rc = pty_for(["report"], 5)
+        check("report on a terminal: bars and colour", rc == 1 and "█".encode() in out and b"\x1b[" in out, repr(out[:400]))
+        out, rc = pty_for(["report"], 5, {"NO_COLOR": "1"})
+        check("report NO_COLOR: bars, no colour", rc == 1 and "█".encode() in out and b"\x1b[" not in out, repr(out[:400]))
+        out, rc = pty_for(["report", "--color=always"], 5, {"NO_COLOR": "1"})
+        check("report --color=always beats NO_COLOR", rc == 1 and b"\x1b[1;33m" in out or b"\x1b[33" in out, repr(out[:400]))
+        out, rc = pty_for(["report", "--color", "never"], 5)
+        check("report --color never", rc == 1 and b"\x1b[" not in out, repr(out[:400]))
+        text, _, rc = sockbox("report", "--color=always")
+        check("report --color=always in a pipe: colour, no bars", rc == 1 and "\x1b[" in text and "█" not in text, text)
+        text, _, rc = sockbox("report")
+        check("report in a pipe: no colour, no bars", rc == 1 and "\x1b[" not in text and "█" not in text, text)
+        out, rc = pty_for(["report", "--watch", "0.3"], 1.6)
+        redraws = out.count(b"\x1b[H\x1b[2J")
+        check("report --watch: redraws in place until interrupted", redraws >= 3 and rc == -signal.SIGINT,
+              "%d redraws, exit %d" % (redraws, rc))
+        _, err, rc = sockbox("report", "--watch", "0")
+        check("report --watch 0: refused", rc == 3 and "--watch" in err, err)
+        _, err, rc = sockbox("report", "--color=sometimes")
+        check("report --color=sometimes: refused", rc == 3 and "auto, always or never" in err, err)
+    finally:
+        stop(cw)
+
+
 METRIC = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$")
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,|$)')
 
@@ -325,22 +394,27 @@ def group_list():
     u6.bind(("::1", 9443))
     u6.listen(1)
     try:
-        out, err, rc = sockbox("list", "--json", "--all")
-        rows = [json.loads(line) for line in out.splitlines()]
+        # Kernel state can move between the two listings: up to 3 tries.
+        for _ in range(3):
+            out, err, rc = sockbox("list", "--json", "--all")
+            rows = [json.loads(line) for line in out.splitlines()]
+            inet = [r for r in rows if r["family"] != "unix"]
+            mine = set()
+            for r in inet:
+                if r["proto"] == "udplite":
+                    continue
+                la, ra = r["local_addr"], r["remote_addr"]
+                wild = r["state"] in ("LISTEN", "UNCONN") and r["remote_port"] == 0
+                mine.add((r["proto"], r["state"], la + ":" + str(r["local_port"]),
+                          ("*" if wild else ra) + ":" + str(r["remote_port"])))
+            theirs = {(p, s, l, "*:0" if s in ("LISTEN", "UNCONN") else rm) for p, s, l, rm in ss_sockets()}
+            mine = {(p, s, l, "*:0" if s in ("LISTEN", "UNCONN") else rm) for p, s, l, rm in mine}
+            # ss shows 0.0.0.0 and :: as `*` only for its own wildcard forms.
+            fix = lambda t: {(p, s, l.replace("*:", "0.0.0.0:"), r) for p, s, l, r in t}  # noqa: E731
+            if fix(mine) == fix(theirs):
+                break
+            time.sleep(0.2)
         check("list --json: exit 0 and lines parse", rc == 0 and rows, out + err)
-        inet = [r for r in rows if r["family"] != "unix"]
-        mine = set()
-        for r in inet:
-            if r["proto"] == "udplite":
-                continue
-            la, ra = r["local_addr"], r["remote_addr"]
-            wild = r["state"] in ("LISTEN", "UNCONN") and r["remote_port"] == 0
-            mine.add((r["proto"], r["state"], la + ":" + str(r["local_port"]),
-                      ("*" if wild else ra) + ":" + str(r["remote_port"])))
-        theirs = {(p, s, l, "*:0" if s in ("LISTEN", "UNCONN") else rm) for p, s, l, rm in ss_sockets()}
-        mine = {(p, s, l, "*:0" if s in ("LISTEN", "UNCONN") else rm) for p, s, l, rm in mine}
-        # ss shows 0.0.0.0 and :: as `*` only for its own wildcard forms.
-        fix = lambda t: {(p, s, l.replace("*:", "0.0.0.0:"), r) for p, s, l, r in t}  # noqa: E731
         check("list --json: the kernel's sockets (as ss reports them)", fix(mine) == fix(theirs),
               "only sockbox: %s\nonly ss: %s" % (sorted(fix(mine) - fix(theirs)), sorted(fix(theirs) - fix(mine))))
         owned = [r for r in inet if r.get("local_port") == 8080 and r["state"] == "LISTEN"]
@@ -501,7 +575,7 @@ def main():
     if os.geteuid() != 0:
         sys.exit("live_front: needs root (unshare -n)")
     total_failed, total = 0, 0
-    for group in ("who", "report", "list", "netns", "snapshot"):
+    for group in ("who", "report", "terminal", "list", "netns", "snapshot"):
         p = subprocess.run(["unshare", "-n", "-m", "--propagation", "private", PY, os.path.abspath(__file__),
                             "--inside", group], stdout=subprocess.PIPE, text=True,
                            env=dict(os.environ, SOCKBOX_BIN=SOCKBOX))
