@@ -160,8 +160,9 @@ pub fn run(a: SnapshotArgs) -> i32 {
     match take(&root, sink) {
         Ok(n) => {
             eprintln!(
-                "sockbox snapshot: {}: {n} processes; replay with SOCKBOX_ROOT={}",
+                "sockbox snapshot: {}: {n} process{}; replay with SOCKBOX_ROOT={}",
                 out.display(),
+                if n == 1 { "" } else { "es" },
                 if a.out.ends_with(".tar") {
                     "DIR (after tar -xf)".to_string()
                 } else {
