@@ -148,29 +148,17 @@ impl Socket {
     }
 }
 
-pub const TCP_LISTEN: u32 = 10;
-pub const TCP_TIME_WAIT: u32 = 6;
-pub const TCP_CLOSE_WAIT: u32 = 8;
-pub const TCP_SYN_RECV: u32 = 3;
+pub use crate::core::model::tcp_state::{
+    CLOSE_WAIT as TCP_CLOSE_WAIT, LISTEN as TCP_LISTEN, NAMES as TCP_STATES, SYN_RECV as TCP_SYN_RECV,
+    TIME_WAIT as TCP_TIME_WAIT,
+};
 
-/// TCP state names (include/net/tcp_states.h numbering, netstat's words).
-pub const TCP_STATES: [&str; 12] = [
-    "UNKNOWN",
-    "ESTABLISHED",
-    "SYN_SENT",
-    "SYN_RECV",
-    "FIN_WAIT1",
-    "FIN_WAIT2",
-    "TIME_WAIT",
-    "CLOSE",
-    "CLOSE_WAIT",
-    "LAST_ACK",
-    "LISTEN",
-    "CLOSING",
-];
-
+/// netstat's word for a TCP state; `UNKNOWN` for none or one past the table.
 pub fn tcp_state_name(state: u32) -> &'static str {
-    TCP_STATES.get(state as usize).copied().unwrap_or("UNKNOWN")
+    match TCP_STATES.get(state as usize) {
+        Some(n) if !n.is_empty() => n,
+        _ => "UNKNOWN",
+    }
 }
 
 /// A state word as users type it (`established`, `time-wait`, `TIME_WAIT`,
@@ -371,6 +359,18 @@ fn read_unix(reader: &mut LineReader, root: &SysRoot, out: &mut Vec<Socket>) {
             ..Socket::default()
         });
     });
+}
+
+/// How many of each name, in first-seen order (state and protocol counts).
+pub fn tally(names: impl Iterator<Item = &'static str>) -> Vec<(&'static str, u64)> {
+    let mut counts: Vec<(&'static str, u64)> = Vec::new();
+    for name in names {
+        match counts.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    counts
 }
 
 /// An address as text: dotted quad, or RFC 5952 IPv6.

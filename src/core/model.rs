@@ -39,7 +39,28 @@ impl IpAddr {
 /// renderers name specially.
 pub mod tcp_state {
     pub const ESTABLISHED: u32 = 1;
+    pub const SYN_RECV: u32 = 3;
+    pub const TIME_WAIT: u32 = 6;
     pub const CLOSE: u32 = 7;
+    pub const CLOSE_WAIT: u32 = 8;
+    pub const LISTEN: u32 = 10;
+
+    /// The states by number, in the words netstat and lsof print them; 0
+    /// is no state, which each tool names its own way.
+    pub const NAMES: [&str; 12] = [
+        "",
+        "ESTABLISHED",
+        "SYN_SENT",
+        "SYN_RECV",
+        "FIN_WAIT1",
+        "FIN_WAIT2",
+        "TIME_WAIT",
+        "CLOSE",
+        "CLOSE_WAIT",
+        "LAST_ACK",
+        "LISTEN",
+        "CLOSING",
+    ];
 }
 
 /// One row of /proc/net/{tcp,udp,udplite,raw}{,6}, numbers as the kernel

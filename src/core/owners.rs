@@ -71,21 +71,9 @@ impl Owners {
         }
         // The fd walk is most of the cost (one readlink per fd, all kernel
         // time): spread over the cores, joined in pid order.
-        let per_pid = crate::core::par::map_ordered(
-            &pids,
-            || (Vec::with_capacity(64), Vec::new()),
-            |(path, fd_nums), &pid| {
-                path.clear();
-                path.extend_from_slice(base);
-                path.push(b'/');
-                push_decimal(path, pid as u64);
-                path.extend_from_slice(b"/fd");
-                let mut fds = Vec::new();
-                read_socket_fds(path, sort, fd_nums, &mut fds)
-                    .map(|()| fds)
-                    .map_err(|e| e.kind())
-            },
-        );
+        let per_pid = crate::core::par::map_ordered(&pids, FdScratch::default, |scratch, &pid| {
+            pid_socket_fds(base, pid, sort, scratch).map_err(|e| e.kind())
+        });
         for (&pid, fds) in pids.iter().zip(per_pid) {
             match fds {
                 Ok(fds) if !fds.is_empty() => {
@@ -105,6 +93,27 @@ impl Owners {
         }
         o
     }
+}
+
+/// Reused buffers for `pid_socket_fds` (one per walking thread).
+#[derive(Default)]
+pub struct FdScratch {
+    path: Vec<u8>,
+    fd_nums: Vec<u32>,
+}
+
+/// The socket fds of process `pid` under the proc folder `base`, in fd
+/// order (`sort`: list order is not fd order, as on a snapshot).
+pub fn pid_socket_fds(base: &[u8], pid: u32, sort: bool, scratch: &mut FdScratch) -> io::Result<Vec<SocketFd>> {
+    let path = &mut scratch.path;
+    path.clear();
+    path.extend_from_slice(base);
+    path.push(b'/');
+    push_decimal(path, pid as u64);
+    path.extend_from_slice(b"/fd");
+    let mut fds = Vec::new();
+    read_socket_fds(path, sort, &mut scratch.fd_nums, &mut fds)?;
+    Ok(fds)
 }
 
 /// Appends the socket fds of the fd folder at `path` (a /proc/ID/fd; the

@@ -15,6 +15,7 @@ use super::json::Json;
 use super::text::{ColorWhen, Severity, Style, columns, endpoint, proto_label, shown};
 use crate::core::inventory::{
     Inventory, Proto, Socket, TCP_CLOSE_WAIT, TCP_LISTEN, TCP_STATES, TCP_SYN_RECV, TCP_TIME_WAIT, Want, addr_text,
+    tally,
 };
 use crate::core::procinfo;
 use crate::core::root::SysRoot;
@@ -140,24 +141,8 @@ impl Report<'_> {
 pub fn build<'a>(root: &'a SysRoot, inv: &'a Inventory) -> Report<'a> {
     let limits = Limits::read(root);
     let tcp = || inv.sockets.iter().filter(|s| s.proto() == Proto::Tcp);
-    let mut by_proto: Vec<(&'static str, u64)> = Vec::new();
-    for s in &inv.sockets {
-        let name = s.proto().name();
-        match by_proto.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => *c += 1,
-            None => by_proto.push((name, 1)),
-        }
-    }
-    let mut state_counts = [0u64; 12];
-    for s in tcp() {
-        state_counts[(s.row.state as usize).min(11)] += 1;
-    }
-    let mut tcp_states: Vec<(&'static str, u64)> = TCP_STATES
-        .iter()
-        .zip(state_counts)
-        .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| (*s, n))
-        .collect();
+    let by_proto = tally(inv.sockets.iter().map(|s| s.proto().name()));
+    let mut tcp_states = tally(tcp().map(Socket::state_name));
     tcp_states.sort_by_key(|s| std::cmp::Reverse(s.1));
 
     // Listeners, with the half-open connections waiting on each.

@@ -11,7 +11,7 @@
 use super::json::Json;
 use super::list::{Names, write_socket};
 use super::text::{Style, age, columns, command_line, endpoint, local_time, proto_label, shown};
-use crate::core::inventory::{Inventory, Proto, Socket, Want, addr_text};
+use crate::core::inventory::{Inventory, Proto, Socket, Want, addr_text, tally};
 use crate::core::model::IpAddr;
 use crate::core::names::hosts::{parse_v4, parse_v6};
 use crate::core::names::services::{ServiceProto, Services};
@@ -267,15 +267,7 @@ fn write_process_json(j: &mut Json, p: &ProcInfo, socks: &[(&Socket, u32)], name
 
 /// How many sockets in each state, in first-seen order.
 fn state_counts<'a>(socks: impl Iterator<Item = &'a Socket>) -> Vec<(&'static str, u64)> {
-    let mut counts: Vec<(&'static str, u64)> = Vec::new();
-    for s in socks {
-        let name = s.state_name();
-        match counts.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((name, 1)),
-        }
-    }
-    counts
+    tally(socks.map(Socket::state_name))
 }
 
 fn counts_text(counts: &[(&str, u64)]) -> String {

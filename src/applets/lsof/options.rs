@@ -37,20 +37,12 @@ pub mod sel {
 }
 
 /// The TCP state names lsof knows, by kernel number (0 is CLOSED).
-pub const TCP_STATES: [&str; 12] = [
-    "CLOSED",
-    "ESTABLISHED",
-    "SYN_SENT",
-    "SYN_RECV",
-    "FIN_WAIT1",
-    "FIN_WAIT2",
-    "TIME_WAIT",
-    "CLOSE",
-    "CLOSE_WAIT",
-    "LAST_ACK",
-    "LISTEN",
-    "CLOSING",
-];
+pub const TCP_STATES: [&str; 12] = {
+    // lsof calls state 0 CLOSED.
+    let mut names = crate::core::model::tcp_state::NAMES;
+    names[0] = "CLOSED";
+    names
+};
 
 /// A `-p` or `-g` entry.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@
 
 use super::inet_spec::Proto;
 use super::options::{Options, atoi, sel};
-use crate::core::owners::{BuildInodeHasher, parse_decimal, push_decimal, read_socket_fds};
+use crate::core::owners::{BuildInodeHasher, FdScratch, parse_decimal, pid_socket_fds, push_decimal};
 use crate::core::par;
 use crate::core::proc_net::{LineReader, decode_addr};
 use crate::core::root::SysRoot;
@@ -719,16 +719,8 @@ fn walk_fds_and_load<T>(
 ) -> (Vec<Option<Vec<crate::core::owners::SocketFd>>>, Option<T>) {
     par::map_ordered_waking(
         pids,
-        || (Vec::new(), Vec::with_capacity(64)),
-        |(nums, p), &pid| {
-            p.clear();
-            p.extend_from_slice(base);
-            p.push(b'/');
-            push_decimal(p, pid as u64);
-            p.extend_from_slice(b"/fd");
-            let mut out = Vec::new();
-            read_socket_fds(p, true, nums, &mut out).ok().map(|_| out)
-        },
+        FdScratch::default,
+        |scratch, &pid| pid_socket_fds(base, pid, true, scratch).ok(),
         |fds| fds.as_ref().is_some_and(|v| !v.is_empty()),
         load,
     )

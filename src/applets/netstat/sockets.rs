@@ -112,21 +112,6 @@ struct ExoticTable {
     family: &'static str,
 }
 
-const TABLE_TCP_STATES: [&[u8]; 12] = [
-    b"",
-    b"ESTABLISHED",
-    b"SYN_SENT",
-    b"SYN_RECV",
-    b"FIN_WAIT1",
-    b"FIN_WAIT2",
-    b"TIME_WAIT",
-    b"CLOSE",
-    b"CLOSE_WAIT",
-    b"LAST_ACK",
-    b"LISTEN",
-    b"CLOSING",
-];
-
 impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     pub fn new(opts: &'a Options, root: &'a SysRoot, out: W, err: E) -> Self {
         Listing {
@@ -880,7 +865,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
 fn tcp_state_name(state: u32) -> &'static [u8] {
     // Out-of-range states index past netstat's table (undefined behaviour
     // in C); see COMPAT.md.
-    TABLE_TCP_STATES.get(state as usize).copied().unwrap_or(b"UNKNOWN")
+    crate::core::model::tcp_state::NAMES
+        .get(state as usize)
+        .map_or(b"UNKNOWN", |n| n.as_bytes())
 }
 
 fn push_int(t: &mut Vec<u8>, v: i64) {

@@ -3,7 +3,7 @@
 //! its holders: linear, where ss itself chains 256 buckets.
 
 use crate::core::escape::screened;
-use crate::core::owners::{BuildInodeHasher, Owners, parse_decimal, push_decimal, read_socket_fds};
+use crate::core::owners::{BuildInodeHasher, FdScratch, Owners, parse_decimal, pid_socket_fds, push_decimal};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 
@@ -43,8 +43,7 @@ impl Users {
             threads,
         };
         let mut path = Vec::new();
-        let mut fd_nums = Vec::new();
-        let mut fds = Vec::new();
+        let mut scratch = FdScratch::default();
         let sort = proc_root.as_os_str().as_bytes() != b"/proc";
         for p in &owners.procs {
             let comm = users.comms.len() as u32;
@@ -59,17 +58,12 @@ impl Users {
                 if tid == p.pid {
                     continue;
                 }
-                path.clear();
-                path.extend_from_slice(proc_root.as_os_str().as_bytes());
-                if !path.ends_with(b"/") {
-                    path.push(b'/');
-                }
-                push_decimal(&mut path, tid as u64);
-                path.extend_from_slice(b"/fd");
-                fds.clear();
-                if read_socket_fds(&mut path, sort, &mut fd_nums, &mut fds).is_err() || fds.is_empty() {
-                    continue;
-                }
+                let base = proc_root.as_os_str().as_bytes();
+                let base = base.strip_suffix(b"/").unwrap_or(base);
+                let fds = match pid_socket_fds(base, tid, sort, &mut scratch) {
+                    Ok(fds) if !fds.is_empty() => fds,
+                    _ => continue,
+                };
                 let comm = users.comms.len() as u32;
                 users.comms.push(screened(read_comm(proc_root, tid, &mut path)));
                 for s in &fds {
