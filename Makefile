@@ -54,26 +54,28 @@ bench: build
 	SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/bench.py
 
 # A fully static x86_64 binary (glibc crt-static) for rescue images, built
-# for size (opt-level s, no unwind tables). Where a nightly toolchain is
-# installed, std is rebuilt with it (-Z build-std) under the immediate-abort
-# panic strategy: that drops std's backtrace printer (gimli, addr2line,
-# miniz: ~170 KiB), which stable cannot leave out. rust-src is fetched for
-# it once; without nightly (or when the fetch fails) the stable build is
-# made instead, about 0.25 MiB bigger. Either way the product never panics
-# by design; a panic would abort.
+# for size: opt-level z, no unwind tables, and a plain static executable
+# rather than static-pie (its relocation table alone is ~70 KiB; a rescue
+# binary gives up load-address randomisation for that). Where a nightly
+# toolchain is installed, std is rebuilt with it (-Z build-std) under the
+# immediate-abort panic strategy: that drops std's backtrace printer
+# (gimli, addr2line, miniz: ~170 KiB), which stable cannot leave out.
+# rust-src is fetched for it once; without nightly (or when the fetch
+# fails) the stable build is made instead, about 0.25 MiB bigger. Either
+# way the product never panics by design; a panic would abort.
 STATIC_TARGET = x86_64-unknown-linux-gnu
-STATIC_FLAGS  = -C target-feature=+crt-static -C force-unwind-tables=no
+STATIC_FLAGS  = -C target-feature=+crt-static -C force-unwind-tables=no -C relocation-model=static
 STATIC_OUT    = target/$(STATIC_TARGET)/release/sockbox
 static:
 	@if $(CARGO) +nightly --version >/dev/null 2>&1 && \
 	    { rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src' || \
 	      rustup component add rust-src --toolchain nightly >/dev/null 2>&1; }; then \
 		echo "static: nightly build-std, panic=immediate-abort"; \
-		RUSTFLAGS="$(STATIC_FLAGS) -Zunstable-options -Cpanic=immediate-abort" CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+		RUSTFLAGS="$(STATIC_FLAGS) -Zunstable-options -Cpanic=immediate-abort" CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
 			$(CARGO) +nightly build --release --target $(STATIC_TARGET) -Z build-std=std,panic_abort; \
 	else \
 		echo "static: stable (no nightly with rust-src here)"; \
-		RUSTFLAGS="$(STATIC_FLAGS)" CARGO_PROFILE_RELEASE_OPT_LEVEL=s $(CARGO) build --release --target $(STATIC_TARGET); \
+		RUSTFLAGS="$(STATIC_FLAGS)" CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --target $(STATIC_TARGET); \
 	fi
 	@ls -l $(STATIC_OUT)
 

@@ -39,6 +39,10 @@ def inside(binary):
         (["ss", "-tl"], [b"0.0.0.0:80"], [b":http"]),
         (["ss", "-tlpn"], [b"0.0.0.0:80", b"users:((\"python3\""], []),
         (["lsof", "-i", "-n"], [b":80 (LISTEN)", b"       0"], [b":http", b" root "]),
+        # The front door too: numeric users, the listener and its process.
+        (["who", "80"], [b"(pid %d)" % os.getpid(), b"user     uid 0", b"0.0.0.0:80"], [b"user     root"]),
+        (["list", "--json", "--listening", "--tcp"], [b'"local_port":80', b'"user":null'], [b'"root"']),
+        (["report", "--json"], [b'"status":"ok"'], []),
     ]
     failed = 0
     for argv, want, unwanted in checks:
