@@ -7,8 +7,8 @@
 //! → every cell into `columns::Columns` → one render at the end.
 
 mod columns;
-mod filter;
-mod options;
+pub mod filter;
+pub mod options;
 mod summary;
 mod tcpinfo;
 mod users;
@@ -28,10 +28,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    let mut opts = match options::parse(argv0, args, &mut stdout.lock(), &mut err) {
+    run(argv0, args, std::io::stdout().lock(), std::io::stderr().lock())
+}
+
+/// main() writing to `out` and `err` instead of stdout and stderr (the
+/// fuzz targets run whole invocations into sinks). `-D -` still dumps to
+/// stdout.
+pub fn run(argv0: &[u8], args: &[OsString], mut out: impl Write, mut err: impl Write) -> i32 {
+    let mut opts = match options::parse(argv0, args, &mut out, &mut err) {
         Parsed::Run(o) => o,
         Parsed::Exit(code) => return code,
     };
@@ -68,7 +72,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     let proc_root = proc_root(&root);
     let users = (opts.processes || opts.threads).then(|| users::Users::scan(&proc_root, opts.threads));
     if opts.summary {
-        summary::print(&root, &proc_root, &mut stdout.lock(), &mut err);
+        summary::print(&root, &proc_root, &mut out, &mut err);
         if opts.default_tables && opts.operands.is_empty() {
             return 0;
         }
@@ -111,7 +115,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     let mut ss = Ss {
         filter: opts.filter,
         cols: Columns::new(screen),
-        out: Out::new(stdout.lock()),
+        out: Out::new(out),
         err,
         users,
         services: None,
