@@ -53,7 +53,8 @@ for case in CASES:
 # netstat_tables: the run's index, then its files (NUL-separated).
 SOCKETS = [NET + t for t in "tcp tcp6 udp udp6 udplite udplite6 raw raw6 unix".split()] + ["etc/services", "etc/hosts"]
 ROUTES = [NET + "route", NET + "ipv6_route", NET + "rt_cache", "etc/networks"]
-IFACES = [NET + "dev", NET + "if_inet6", "sys/class/net/sockbox-ifconf"]
+IFACES = [NET + "dev", NET + "if_inet6", "sys/class/net/sockbox-ifconf"] + [
+    "sys/class/net/lo/" + f for f in "flags mtu address type tx_queue_len carrier".split()]
 GROUPS = [NET + "igmp", NET + "igmp6", NET + "dev"]
 STATS = [NET + "snmp", NET + "netstat", NET + "snmp6"]
 RUNS = [SOCKETS] * 10 + [ROUTES] * 8 + [IFACES] * 4 + [GROUPS] * 3 + [STATS] * 5

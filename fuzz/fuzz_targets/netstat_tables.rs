@@ -30,7 +30,18 @@ const ROUTES: &[&str] = &[
     "proc/net/rt_cache",
     "etc/networks",
 ];
-const IFACES: &[&str] = &["proc/net/dev", "proc/net/if_inet6", "sys/class/net/sockbox-ifconf"];
+// A snapshot holds the interface ioctls' answers as files (golden/README.md).
+const IFACES: &[&str] = &[
+    "proc/net/dev",
+    "proc/net/if_inet6",
+    "sys/class/net/sockbox-ifconf",
+    "sys/class/net/lo/flags",
+    "sys/class/net/lo/mtu",
+    "sys/class/net/lo/address",
+    "sys/class/net/lo/type",
+    "sys/class/net/lo/tx_queue_len",
+    "sys/class/net/lo/carrier",
+];
 const GROUPS: &[&str] = &["proc/net/igmp", "proc/net/igmp6", "proc/net/dev"];
 const STATS: &[&str] = &["proc/net/snmp", "proc/net/netstat", "proc/net/snmp6"];
 
