@@ -178,6 +178,37 @@ fn patch(a: &mut [u8], len: usize, reloc: usize) {
 /// user-space ones for families and `autobound`). `None` where ss sends
 /// none (a `dev` condition anywhere).
 pub fn compile(n: &Node) -> Option<Vec<u8>> {
+    // `a or b or c …` (no precedence) is a left-deep tree as long as the
+    // expression: its left spine is walked in a loop, not recursed into,
+    // so a long flat expression cannot exhaust the stack.
+    let mut spine = Vec::new();
+    let mut leftmost = n;
+    while let Node::And(a, _) | Node::Or(a, _) = leftmost {
+        spine.push(leftmost);
+        leftmost = a;
+    }
+    let mut x = compile_one(leftmost)?;
+    for node in spine.into_iter().rev() {
+        match node {
+            Node::And(_, b) => {
+                let y = compile(b)?;
+                let l1 = x.len();
+                x.extend_from_slice(&y);
+                patch(&mut x, l1, y.len());
+            }
+            Node::Or(_, b) => {
+                let y = compile(b)?;
+                op(&mut x, bc::JMP, 4, y.len() + 4);
+                x.extend_from_slice(&y);
+            }
+            _ => unreachable!("the spine holds only and/or nodes"),
+        }
+    }
+    Some(x)
+}
+
+/// The bytecode of one node that is not an `and`/`or`.
+fn compile_one(n: &Node) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     match n {
         Node::Autobound => op(&mut out, bc::AUTO, 4, 8),
@@ -216,21 +247,7 @@ pub fn compile(n: &Node) -> Option<Vec<u8>> {
             op(&mut out, code, 8, 12);
             op(&mut out, 0, 0, *p as u16 as usize);
         }
-        Node::And(a, b) => {
-            let mut x = compile(a)?;
-            let y = compile(b)?;
-            let l1 = x.len();
-            x.extend_from_slice(&y);
-            patch(&mut x, l1, y.len());
-            out = x;
-        }
-        Node::Or(a, b) => {
-            let x = compile(a)?;
-            let y = compile(b)?;
-            out.extend_from_slice(&x);
-            op(&mut out, bc::JMP, 4, y.len() + 4);
-            out.extend_from_slice(&y);
-        }
+        Node::And(..) | Node::Or(..) => return compile(n),
         Node::Not(a) => {
             out = compile(a)?;
             op(&mut out, bc::JMP, 4, 8);
@@ -1157,6 +1174,32 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn long_flat_expression_compiles_in_little_stack() {
+        // `sport >= :1 or … or sport >= :200000`: a left-deep tree that deep.
+        std::thread::Builder::new()
+            .stack_size(512 << 20) // building and dropping it recurse
+            .spawn(|| {
+                let mut n = Node::SportGe(0);
+                for p in 1..200_000 {
+                    n = Node::Or(Box::new(n), Box::new(Node::SportGe(p)));
+                }
+                let bc = std::thread::scope(|s| {
+                    std::thread::Builder::new()
+                        .stack_size(256 << 10)
+                        .spawn_scoped(s, || compile(&n))
+                        .unwrap()
+                        .join()
+                        .unwrap()
+                });
+                // Each term is 8 bytes of compare and 4 of jump.
+                assert_eq!(bc.map(|b| b.len()), Some(200_000 * 12 - 4));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     fn inet_filter() -> Filter {
