@@ -2143,7 +2143,8 @@ mod proc_line {
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
                 .fold(0i64, |a, &b| a.wrapping_mul(10).wrapping_add((b - b'0') as i64));
-            if neg { -v } else { v }
+            // Wrapping like the digits: -9223372036854775808 is i64::MIN.
+            if neg { v.wrapping_neg() } else { v }
         })
     }
 
@@ -2237,6 +2238,17 @@ mod proc_line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn most_negative_proc_field_wraps_instead_of_overflowing() {
+        let data = b"0A 00000000:00000000 00:00000000 00000000 -9223372036854775808 -9223372036854775808 1";
+        let f = proc_line::data_fields(data, true);
+        assert_eq!((f.uid, f.probes, f.inode), (0, i64::MIN, 1));
+        assert_eq!(
+            proc_line::dec_i64(Some(b"-99999999999999999999")),
+            (99999999999999999999u128 as i64).wrapping_neg()
+        );
+    }
 
     #[test]
     fn ms_timer_like_ss_6_1() {
