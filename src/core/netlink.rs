@@ -50,6 +50,13 @@ pub fn u64_ne(b: &[u8], at: usize) -> u64 {
     u64::from_ne_bytes(x)
 }
 
+/// The errno an NLMSG_ERROR (or a failed NLMSG_DONE) carries: the negated
+/// int at the start of `payload` (4 bytes at least), wrapping for INT_MIN
+/// as the C tools' negation does.
+pub fn errno_of(payload: &[u8]) -> i32 {
+    (u32_ne(payload, 0) as i32).wrapping_neg()
+}
+
 /// One netlink message of a dump: its type and payload (after the header).
 #[derive(Debug, Clone, Copy)]
 pub struct Msg<'a> {
@@ -182,12 +189,12 @@ impl DiagSocket {
                 match m.kind {
                     // A dump can also end with an error code in its DONE.
                     NLMSG_DONE if m.payload.len() >= 4 && (u32_ne(m.payload, 0) as i32) < 0 => {
-                        return Err(DumpError::Kernel(-(u32_ne(m.payload, 0) as i32)));
+                        return Err(DumpError::Kernel(errno_of(m.payload)));
                     }
                     NLMSG_DONE => return Ok(()),
                     NLMSG_ERROR => {
                         let errno = if m.payload.len() >= 4 {
-                            -(u32_ne(m.payload, 0) as i32)
+                            errno_of(m.payload)
                         } else {
                             libc::EINVAL
                         };
@@ -458,6 +465,13 @@ impl<'a> UnixDiag<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errno_of_int_min_wraps_instead_of_overflowing() {
+        assert_eq!(errno_of(&(-2i32).to_ne_bytes()), 2);
+        assert_eq!(errno_of(&i32::MIN.to_ne_bytes()), i32::MIN);
+        assert_eq!(errno_of(&[5, 0, 0, 0, 9]), -5);
+    }
 
     #[test]
     fn malformed_messages_end_the_walk() {

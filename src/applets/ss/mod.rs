@@ -687,7 +687,7 @@ impl<W: Write, E: Write> Ss<W, E> {
                     if len < 16 + 20 {
                         let _ = self.err.write_all(b"ERROR truncated\n");
                     } else {
-                        let errno = -(netlink::u32_ne(payload, 0) as i32);
+                        let errno = netlink::errno_of(payload);
                         let mut m = b"TCPDIAG answered: ".to_vec();
                         m.extend_from_slice(&sys::strerror(errno));
                         m.push(b'\n');
