@@ -101,6 +101,27 @@ pub fn attrs(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
+/// Fuzz builds only (cargo-fuzz sets `--cfg fuzzing`): while a reply is
+/// set, every dump is answered with it, as one datagram, instead of by the
+/// kernel (nothing is sent), so a fuzz target can drive each sock_diag
+/// reader and renderer from bytes.
+#[cfg(fuzzing)]
+pub mod replay {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static REPLY: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    }
+
+    pub fn set(reply: Option<Vec<u8>>) {
+        REPLY.with(|r| *r.borrow_mut() = reply);
+    }
+
+    pub(super) fn get() -> Option<Vec<u8>> {
+        REPLY.with(|r| r.borrow().clone())
+    }
+}
+
 /// A NETLINK_SOCK_DIAG socket.
 pub struct DiagSocket {
     fd: OwnedFd,
@@ -156,6 +177,10 @@ impl DiagSocket {
         raw: &mut dyn FnMut(&[u8]),
         each: &mut dyn FnMut(Msg<'_>) -> bool,
     ) -> Result<(), DumpError> {
+        #[cfg(fuzzing)]
+        if let Some(reply) = replay::get() {
+            return Self::datagram(&reply, raw, each).unwrap_or(Ok(()));
+        }
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         let n = unsafe {
@@ -183,31 +208,42 @@ impl DiagSocket {
             if n == 0 {
                 return Ok(());
             }
-            let got = &self.buf[..n as usize];
-            raw(&got[..align4(got.len()).min(got.len())]);
-            for m in messages(got) {
-                match m.kind {
-                    // A dump can also end with an error code in its DONE.
-                    NLMSG_DONE if m.payload.len() >= 4 && (u32_ne(m.payload, 0) as i32) < 0 => {
-                        return Err(DumpError::Kernel(errno_of(m.payload)));
-                    }
-                    NLMSG_DONE => return Ok(()),
-                    NLMSG_ERROR => {
-                        let errno = if m.payload.len() >= 4 {
-                            errno_of(m.payload)
-                        } else {
-                            libc::EINVAL
-                        };
-                        return Err(DumpError::Kernel(errno));
-                    }
-                    _ => {
-                        if !each(m) {
-                            return Ok(());
-                        }
+            if let Some(end) = Self::datagram(&self.buf[..n as usize], raw, each) {
+                return end;
+            }
+        }
+    }
+
+    /// One datagram of a dump's replies; `Some` when it ends the dump.
+    fn datagram(
+        got: &[u8],
+        raw: &mut dyn FnMut(&[u8]),
+        each: &mut dyn FnMut(Msg<'_>) -> bool,
+    ) -> Option<Result<(), DumpError>> {
+        raw(&got[..align4(got.len()).min(got.len())]);
+        for m in messages(got) {
+            match m.kind {
+                // A dump can also end with an error code in its DONE.
+                NLMSG_DONE if m.payload.len() >= 4 && (u32_ne(m.payload, 0) as i32) < 0 => {
+                    return Some(Err(DumpError::Kernel(errno_of(m.payload))));
+                }
+                NLMSG_DONE => return Some(Ok(())),
+                NLMSG_ERROR => {
+                    let errno = if m.payload.len() >= 4 {
+                        errno_of(m.payload)
+                    } else {
+                        libc::EINVAL
+                    };
+                    return Some(Err(DumpError::Kernel(errno)));
+                }
+                _ => {
+                    if !each(m) {
+                        return Some(Ok(()));
                     }
                 }
             }
         }
+        None
     }
 }
 
