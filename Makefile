@@ -72,7 +72,7 @@ install: build
 # 600) against its committed corpus fuzz/corpus/TARGET (new inputs go to
 # fuzz/work/TARGET) and fails at the first crash, hang or oversized
 # allocation, leaving the input in fuzz/artifacts/TARGET/.
-FUZZ_TARGETS := proc_net netstat_tables ss_proc ss_netlink owners procs ss_filter lsof_inet_spec options
+FUZZ_TARGETS := proc_net netstat_tables ss_proc ss_netlink ss_diag owners procs ss_filter lsof_inet_spec options
 FUZZ_SECONDS ?= 600
 # cargo-fuzz passes rustc -Z flags (sanitizer, coverage instrumentation)
 # that only nightly accepts; the toolchain here is stable, and

@@ -81,8 +81,17 @@ for case in ["ss-edge", "ss-live-1"]:
         if parts:
             put("ss_proc", bytes([i]) + b"\0".join(parts))
 
+# ss_diag: the run's index, then the kernel's answer (seeds/diag-*, recorded
+# with sock_diag requests for each table; the TCP dumps serve too).
+DIAG_RUNS = {"unix": range(0, 5), "netlink": range(5, 7), "packet": range(7, 10), "udp": range(11, 13)}
+for f in sorted(os.listdir(os.path.join(HERE, "seeds"))):
+    reply = open(os.path.join(HERE, "seeds", f), "rb").read()
+    kind = f[len("diag-"):] if f.startswith("diag-") else "tcp"
+    for i in DIAG_RUNS.get(kind, [10, 13, 14, 15, 16, 17]):
+        put("ss_diag", bytes([i]) + reply)
+
 # ss_netlink: the run's index, then a sock_diag dump.
-for n, f in enumerate(sorted(os.listdir(os.path.join(HERE, "seeds")))):
+for n, f in enumerate(sorted(f for f in os.listdir(os.path.join(HERE, "seeds")) if f.startswith("dump-"))):
     dump = open(os.path.join(HERE, "seeds", f), "rb").read()
     for i in range(12):
         if i % 4 == n % 4:
