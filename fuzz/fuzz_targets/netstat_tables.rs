@@ -52,7 +52,7 @@ const RUNS: &[(&[&str], &[&str])] = &[
     (&["-ae"], SOCKETS),
     (&["-aee", "-o"], SOCKETS),
     (&["-anW", "-e", "-o"], SOCKETS),
-    (&["-aT", "-p"], SOCKETS),
+    (&["-ap", "--numeric-users"], SOCKETS),
     (&["-lnt"], SOCKETS),
     (&["-ax", "-v"], SOCKETS),
     (&["-aw", "-6"], SOCKETS),
