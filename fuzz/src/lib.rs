@@ -108,7 +108,7 @@ pub fn words(data: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Splits off the first byte, which picks the option set of a run.
-pub fn selector<'a>(data: &'a [u8], choices: usize) -> Option<(usize, &'a [u8])> {
+pub fn selector(data: &[u8], choices: usize) -> Option<(usize, &[u8])> {
     let (&first, rest) = data.split_first()?;
     Some((first as usize % choices, rest))
 }
