@@ -13,17 +13,26 @@ fn snapshot() -> &'static Snapshot {
     SNAP.get_or_init(|| Snapshot::new("owners"))
 }
 
-/// What a link names, read the slow and obvious way.
+/// What a link names, by the scan's contract read the slow way: a kernel
+/// socket inode is an unsigned int, so `socket:[N]` takes 1 to 10 digits up
+/// to u32::MAX; the old `[0000]:N` form takes 1 to 20 digits of a u64 short
+/// of u64::MAX (the originals' error value).
 fn expected_inode(link: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(link).ok()?;
-    let digits = text
-        .strip_prefix("socket:[")
-        .and_then(|r| r.strip_suffix(']'))
-        .or_else(|| text.strip_prefix("[0000]:"))?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let (digits, max_len) = match text.strip_prefix("socket:[").and_then(|r| r.strip_suffix(']')) {
+        Some(d) => (d, 10),
+        None => (text.strip_prefix("[0000]:")?, 20),
+    };
+    if digits.is_empty() || digits.len() > max_len || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse::<u64>().ok().filter(|&v| v != u64::MAX)
+    let v = digits.parse::<u64>().ok()?;
+    let fits = if max_len == 10 {
+        v <= u32::MAX as u64
+    } else {
+        v != u64::MAX
+    };
+    fits.then_some(v)
 }
 
 fuzz_target!(|data: &[u8]| {
