@@ -22,6 +22,22 @@ impl Snapshot {
         } else {
             std::env::temp_dir()
         };
+        // A fuzzing process ends by exit() (no destructor runs), and fork
+        // mode starts one per job: clear the folders of processes gone.
+        if let Ok(entries) = std::fs::read_dir(&base) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let pid = name
+                    .to_str()
+                    .and_then(|n| n.strip_prefix("sockbox-fuzz-"))
+                    .and_then(|n| n.rsplit('-').next());
+                if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
+                    && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
         let dir = base.join(format!("sockbox-fuzz-{target}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("snapshot folder");
