@@ -3,7 +3,7 @@
 CARGO ?= cargo
 BIN   := target/release/sockbox
 
-.PHONY: all build run test unit golden lint compat bench static static-test install clean
+.PHONY: all build run test unit golden lint compat bench static static-test install clean fuzz fuzz-build fuzz-cmin
 
 all: build
 
@@ -89,3 +89,49 @@ install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sockbox
 	for a in netstat ss lsof; do ln -sf sockbox $(DESTDIR)$(PREFIX)/bin/$$a; done
 
+
+# Fuzzing (fuzz/, cargo-fuzz over libFuzzer with AddressSanitizer). Not part
+# of `make test`: `make fuzz` runs every target for FUZZ_SECONDS (default
+# 600) against its committed corpus fuzz/corpus/TARGET (new inputs go to
+# fuzz/work/TARGET) and fails at the first crash, hang or oversized
+# allocation, leaving the input in fuzz/artifacts/TARGET/.
+FUZZ_TARGETS := proc_net netstat_tables ss_proc ss_netlink ss_diag owners procs ss_filter lsof_inet_spec options
+FUZZ_SECONDS ?= 600
+# cargo-fuzz passes rustc -Z flags (sanitizer, coverage instrumentation)
+# that only nightly accepts; the toolchain here is stable, and
+# RUSTC_BOOTSTRAP=1 lets it accept them. Only the fuzz build uses it.
+FUZZ_CARGO = cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz
+FUZZ_BIN = fuzz/target/$(shell rustc -vV | sed -n 's/^host: //p')/release
+# 2 GiB of RSS or one allocation over 512 MiB is a leak or an unbounded
+# allocation (the largest real buffers are the 1 MiB netlink buffer and a
+# line buffer as long as the longest line); 10 s on one input is a hang.
+# close_fd_mask=3 silences the applets' own output (libFuzzer keeps its
+# reports); rerun an artifact by hand to see a panic's message.
+FUZZ_FLAGS = -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 -close_fd_mask=3
+
+fuzz-build:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz
+	$(FUZZ_CARGO) build
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/work/$$t fuzz/artifacts/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		nice -n 19 $(FUZZ_BIN)/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=fuzz/artifacts/$$t/ fuzz/work/$$t fuzz/corpus/$$t || { \
+			echo "fuzz: $$t FAILED; rerun with: $(FUZZ_BIN)/$$t fuzz/artifacts/$$t/*"; exit 1; }; \
+	done; echo "fuzz: all $(words $(FUZZ_TARGETS)) targets ran $(FUZZ_SECONDS) s without a failure"
+
+# Folds what `make fuzz` found (fuzz/work) into the committed corpora:
+# of its inputs under FUZZ_CMIN_BYTES, the fewest that add edges (not hit
+# counts) to what the corpus already covers; the corpus's own files stay.
+# Small inputs only, so the corpora stay a few hundred KiB.
+FUZZ_CMIN_BYTES ?= 1000
+fuzz-cmin: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		rm -rf fuzz/work/$$t.small && mkdir -p fuzz/work/$$t fuzz/work/$$t.small && \
+		find fuzz/work/$$t -type f -size -$(FUZZ_CMIN_BYTES)c -exec cp {} fuzz/work/$$t.small/ \; && \
+		$(FUZZ_BIN)/$$t -set_cover_merge=1 -use_counters=0 $(FUZZ_FLAGS) \
+			fuzz/corpus/$$t fuzz/work/$$t.small || exit 1; \
+		rm -rf fuzz/work/$$t.small; \
+	done

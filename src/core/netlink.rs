@@ -50,6 +50,13 @@ pub fn u64_ne(b: &[u8], at: usize) -> u64 {
     u64::from_ne_bytes(x)
 }
 
+/// The errno an NLMSG_ERROR (or a failed NLMSG_DONE) carries: the negated
+/// int at the start of `payload` (4 bytes at least), wrapping for INT_MIN
+/// as the C tools' negation does.
+pub fn errno_of(payload: &[u8]) -> i32 {
+    (u32_ne(payload, 0) as i32).wrapping_neg()
+}
+
 /// One netlink message of a dump: its type and payload (after the header).
 #[derive(Debug, Clone, Copy)]
 pub struct Msg<'a> {
@@ -92,6 +99,27 @@ pub fn attrs(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
         at = (at + align4(len)).min(buf.len());
         Some(a)
     })
+}
+
+/// Fuzz builds only (cargo-fuzz sets `--cfg fuzzing`): while a reply is
+/// set, every dump is answered with it, as one datagram, instead of by the
+/// kernel (nothing is sent), so a fuzz target can drive each sock_diag
+/// reader and renderer from bytes.
+#[cfg(fuzzing)]
+pub mod fuzz_reply {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static REPLY: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    }
+
+    pub fn set(reply: Option<Vec<u8>>) {
+        REPLY.with(|r| *r.borrow_mut() = reply);
+    }
+
+    pub(super) fn get() -> Option<Vec<u8>> {
+        REPLY.with(|r| r.borrow().clone())
+    }
 }
 
 /// A NETLINK_SOCK_DIAG socket; on a snapshot, the recorded dumps instead
@@ -165,6 +193,10 @@ impl DiagSocket {
         if let Some(dir) = &self.replay {
             return replay(dir, request, raw, each);
         }
+        #[cfg(fuzzing)]
+        if let Some(reply) = fuzz_reply::get() {
+            return Self::datagram(&reply, raw, each).unwrap_or(Ok(()));
+        }
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         let n = unsafe {
@@ -192,31 +224,42 @@ impl DiagSocket {
             if n == 0 {
                 return Ok(());
             }
-            let got = &self.buf[..n as usize];
-            raw(&got[..align4(got.len()).min(got.len())]);
-            for m in messages(got) {
-                match m.kind {
-                    // A dump can also end with an error code in its DONE.
-                    NLMSG_DONE if m.payload.len() >= 4 && (u32_ne(m.payload, 0) as i32) < 0 => {
-                        return Err(DumpError::Kernel(-(u32_ne(m.payload, 0) as i32)));
-                    }
-                    NLMSG_DONE => return Ok(()),
-                    NLMSG_ERROR => {
-                        let errno = if m.payload.len() >= 4 {
-                            -(u32_ne(m.payload, 0) as i32)
-                        } else {
-                            libc::EINVAL
-                        };
-                        return Err(DumpError::Kernel(errno));
-                    }
-                    _ => {
-                        if !each(m) {
-                            return Ok(());
-                        }
+            if let Some(end) = Self::datagram(&self.buf[..n as usize], raw, each) {
+                return end;
+            }
+        }
+    }
+
+    /// One datagram of a dump's replies; `Some` when it ends the dump.
+    fn datagram(
+        got: &[u8],
+        raw: &mut dyn FnMut(&[u8]),
+        each: &mut dyn FnMut(Msg<'_>) -> bool,
+    ) -> Option<Result<(), DumpError>> {
+        raw(&got[..align4(got.len()).min(got.len())]);
+        for m in messages(got) {
+            match m.kind {
+                // A dump can also end with an error code in its DONE.
+                NLMSG_DONE if m.payload.len() >= 4 && (u32_ne(m.payload, 0) as i32) < 0 => {
+                    return Some(Err(DumpError::Kernel(errno_of(m.payload))));
+                }
+                NLMSG_DONE => return Some(Ok(())),
+                NLMSG_ERROR => {
+                    let errno = if m.payload.len() >= 4 {
+                        errno_of(m.payload)
+                    } else {
+                        libc::EINVAL
+                    };
+                    return Some(Err(DumpError::Kernel(errno)));
+                }
+                _ => {
+                    if !each(m) {
+                        return Some(Ok(()));
                     }
                 }
             }
         }
+        None
     }
 }
 
@@ -431,14 +474,13 @@ fn replay(
     let mut result = Ok(());
     for m in messages(&data) {
         match m.kind {
+            // How a dump ends, as `datagram` reads the kernel's ending.
             NLMSG_DONE | NLMSG_ERROR => {
-                let errno = if m.payload.len() >= 4 {
-                    -(u32_ne(m.payload, 0) as i32)
-                } else {
-                    0
-                };
-                if errno > 0 || m.kind == NLMSG_ERROR {
-                    result = Err(DumpError::Kernel(if errno > 0 { errno } else { libc::EINVAL }));
+                let long = m.payload.len() >= 4;
+                if m.kind == NLMSG_ERROR {
+                    result = Err(DumpError::Kernel(if long { errno_of(m.payload) } else { libc::EINVAL }));
+                } else if long && (u32_ne(m.payload, 0) as i32) < 0 {
+                    result = Err(DumpError::Kernel(errno_of(m.payload)));
                 }
                 push_message(&mut out, m.kind, m.payload);
                 break;
@@ -784,6 +826,13 @@ mod tests {
             Err(DumpError::Kernel(_))
         ));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn errno_of_int_min_wraps_instead_of_overflowing() {
+        assert_eq!(errno_of(&(-2i32).to_ne_bytes()), 2);
+        assert_eq!(errno_of(&i32::MIN.to_ne_bytes()), i32::MIN);
+        assert_eq!(errno_of(&[5, 0, 0, 0, 9]), -5);
     }
 
     #[test]

@@ -13,10 +13,10 @@
 //! (none of -i/-U, ORed process selectors, file names) is refused with a
 //! one-line message (COMPAT.md L1).
 
-mod inet_spec;
-mod options;
-mod render;
-mod scan;
+pub mod inet_spec;
+pub mod options;
+pub mod render;
+pub mod scan;
 
 use crate::core::escape::safe_bytes;
 use crate::core::names::hosts::Hosts;
@@ -51,7 +51,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
         return 1;
     }
     let mut names = render::Names::new(&hosts, &services, &mut users);
-    let code = run(&root, &mut o, &mut names, &mut err);
+    let code = run(&root, &mut o, &mut names, &mut err, &mut std::io::stdout().lock());
     flush_err(&mut err);
     code
 }
@@ -76,8 +76,15 @@ fn flush_err(err: &mut Vec<u8>) {
     }
 }
 
-fn run(root: &SysRoot, o: &mut Options, names: &mut render::Names, err: &mut Vec<u8>) -> i32 {
-    let mut stdout = std::io::stdout().lock();
+/// One invocation's cycles, writing the listing to `stdout` (a sink in the
+/// fuzz targets) and messages to `err`; returns lsof's exit status.
+pub fn run(
+    root: &SysRoot,
+    o: &mut Options,
+    names: &mut render::Names,
+    err: &mut Vec<u8>,
+    stdout: &mut dyn Write,
+) -> i32 {
     let mut out = Vec::with_capacity(1 << 16);
     let mut reader = LineReader::new();
     let until_empty = o.repeat.as_ref().is_some_and(|r| r.until_empty);
@@ -91,7 +98,7 @@ fn run(root: &SysRoot, o: &mut Options, names: &mut render::Names, err: &mut Vec
             refuse(&o.pn.clone(), &Refusal::NotSocketsOnly, err);
             return 1;
         }
-        let n = render::print(o, names, &found, &mut out, &mut stdout, err);
+        let n = render::print(o, names, &found, &mut out, stdout, err);
         flush_err(err);
         let Some(r) = o.repeat.clone() else { break };
         if until_empty {

@@ -178,6 +178,37 @@ fn patch(a: &mut [u8], len: usize, reloc: usize) {
 /// user-space ones for families and `autobound`). `None` where ss sends
 /// none (a `dev` condition anywhere).
 pub fn compile(n: &Node) -> Option<Vec<u8>> {
+    // `a or b or c …` (no precedence) is a left-deep tree as long as the
+    // expression: its left spine is walked in a loop, not recursed into,
+    // so a long flat expression cannot exhaust the stack.
+    let mut spine = Vec::new();
+    let mut leftmost = n;
+    while let Node::And(a, _) | Node::Or(a, _) = leftmost {
+        spine.push(leftmost);
+        leftmost = a;
+    }
+    let mut x = compile_one(leftmost)?;
+    for node in spine.into_iter().rev() {
+        match node {
+            Node::And(_, b) => {
+                let y = compile(b)?;
+                let l1 = x.len();
+                x.extend_from_slice(&y);
+                patch(&mut x, l1, y.len());
+            }
+            Node::Or(_, b) => {
+                let y = compile(b)?;
+                op(&mut x, bc::JMP, 4, y.len() + 4);
+                x.extend_from_slice(&y);
+            }
+            _ => unreachable!("the spine holds only and/or nodes"),
+        }
+    }
+    Some(x)
+}
+
+/// The bytecode of one node that is not an `and`/`or`.
+fn compile_one(n: &Node) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     match n {
         Node::Autobound => op(&mut out, bc::AUTO, 4, 8),
@@ -216,21 +247,7 @@ pub fn compile(n: &Node) -> Option<Vec<u8>> {
             op(&mut out, code, 8, 12);
             op(&mut out, 0, 0, *p as u16 as usize);
         }
-        Node::And(a, b) => {
-            let mut x = compile(a)?;
-            let y = compile(b)?;
-            let l1 = x.len();
-            x.extend_from_slice(&y);
-            patch(&mut x, l1, y.len());
-            out = x;
-        }
-        Node::Or(a, b) => {
-            let x = compile(a)?;
-            let y = compile(b)?;
-            out.extend_from_slice(&x);
-            op(&mut out, bc::JMP, 4, y.len() + 4);
-            out.extend_from_slice(&y);
-        }
+        Node::And(..) | Node::Or(..) => return compile(n),
         Node::Not(a) => {
             out = compile(a)?;
             op(&mut out, bc::JMP, 4, 8);
@@ -544,9 +561,27 @@ impl<'a> Parser<'a> {
     }
 
     fn syntax_error(&mut self) -> Exit {
-        self.say(b"ss: bison bellows (while parsing filter): \"syntax error!\" Sorry.\n");
+        self.bison_error(b"syntax error!")
+    }
+
+    fn bison_error(&mut self, what: &[u8]) -> Exit {
+        self.say(b"ss: bison bellows (while parsing filter): \"");
+        self.say(what);
+        self.say(b"\" Sorry.\n");
         self.say(super::options::USAGE);
         255
+    }
+
+    /// A shift onto ss's bison parser stack, which then holds `symbols`
+    /// grammar symbols above its initial state: bison gives up ("memory
+    /// exhausted") when the stack reaches YYMAXDEPTH (10000) states. This
+    /// also bounds the recursion of `expr`/`exprlist`.
+    fn shift(&mut self, symbols: usize) -> Result<(), Exit> {
+        const YYMAXDEPTH: usize = 10_000;
+        if 1 + symbols >= YYMAXDEPTH {
+            return Err(self.bison_error(b"memory exhausted!"));
+        }
+        Ok(())
     }
 
     /// The whole expression; `None` when there is none.
@@ -554,7 +589,7 @@ impl<'a> Parser<'a> {
         if matches!(self.peek()?, Tok::End) {
             return Ok(None);
         }
-        let n = self.exprlist()?;
+        let n = self.exprlist(0)?;
         match self.peek()? {
             Tok::End => Ok(Some(n)),
             _ => Err(self.syntax_error()),
@@ -577,58 +612,83 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn exprlist(&mut self) -> Result<Node, Exit> {
-        let mut left = self.expr()?;
+    /// `base`: the symbols on the parser stack below this exprlist (for
+    /// `shift`); the exprlist itself is one more, an `and`/`or` another.
+    fn exprlist(&mut self, base: usize) -> Result<Node, Exit> {
+        let mut left = self.expr(base)?;
         loop {
-            let t = self.peek()?.clone();
-            left = match t {
-                Tok::Or => {
-                    self.take()?;
-                    Node::Or(Box::new(left), Box::new(self.expr()?))
-                }
-                Tok::And => {
-                    self.take()?;
-                    Node::And(Box::new(left), Box::new(self.expr()?))
-                }
-                t if Self::starts_expr(&t) => Node::And(Box::new(left), Box::new(self.expr()?)),
+            // (is `or`, symbols below the right operand), without cloning the token.
+            let (or, below) = match self.peek()? {
+                Tok::Or => (true, base + 2),
+                Tok::And => (false, base + 2),
+                t if Self::starts_expr(t) => (false, base + 1),
                 _ => return Ok(left),
+            };
+            if below == base + 2 {
+                self.take()?;
+                self.shift(below)?;
+            }
+            let right = Box::new(self.expr(below)?);
+            left = if or {
+                Node::Or(Box::new(left), right)
+            } else {
+                Node::And(Box::new(left), right)
             };
         }
     }
 
-    fn host(&mut self) -> Result<HostCond, Exit> {
+    /// The operand ending a three-symbol `expr` that starts at `base`.
+    fn host(&mut self, base: usize) -> Result<HostCond, Exit> {
         match self.take()? {
-            Tok::Host(c) => Ok(c),
+            Tok::Host(c) => {
+                self.shift(base + 3)?;
+                Ok(c)
+            }
             _ => Err(self.syntax_error()),
         }
     }
 
-    /// `eq` is optional: `=`, or nothing.
-    fn optional_eq(&mut self) -> Result<(), Exit> {
+    /// `eq` is optional: `=`, or nothing (bison pushes the empty `eq` too).
+    fn optional_eq(&mut self, base: usize) -> Result<(), Exit> {
         if matches!(self.peek()?, Tok::Eq) {
             self.take()?;
         }
-        Ok(())
+        self.shift(base + 2)
     }
 
-    fn expr(&mut self) -> Result<Node, Exit> {
+    /// `base`: the symbols on the parser stack below this expr. Only the
+    /// nesting forms are handled here, so that the frames of a deep nesting
+    /// stay small (10,000 levels fit the main thread's stack).
+    fn expr(&mut self, base: usize) -> Result<Node, Exit> {
         let t = self.take()?;
-        Ok(match t {
+        if Self::starts_expr(&t) {
+            self.shift(base + 1)?;
+        }
+        match t {
             Tok::LParen => {
-                let n = self.exprlist()?;
-                match self.take()? {
-                    Tok::RParen => n,
-                    _ => return Err(self.syntax_error()),
+                let n = self.exprlist(base + 1)?;
+                if !matches!(self.take()?, Tok::RParen) {
+                    return Err(self.syntax_error());
                 }
+                self.shift(base + 3)?;
+                Ok(n)
             }
-            Tok::Not => Node::Not(Box::new(self.expr()?)),
+            Tok::Not => Ok(Node::Not(Box::new(self.expr(base + 1)?))),
+            t => self.condition(t, base),
+        }
+    }
+
+    /// The expr forms that do not nest, from their first token `t`.
+    #[inline(never)]
+    fn condition(&mut self, t: Tok, base: usize) -> Result<Node, Exit> {
+        Ok(match t {
             Tok::Dst => {
-                self.optional_eq()?;
-                Node::Dst(self.host()?)
+                self.optional_eq(base)?;
+                Node::Dst(self.host(base)?)
             }
             Tok::Src => {
-                self.optional_eq()?;
-                Node::Src(self.host()?)
+                self.optional_eq(base)?;
+                Node::Src(self.host(base)?)
             }
             Tok::Dport | Tok::Sport => {
                 let dst = matches!(t, Tok::Dport);
@@ -640,7 +700,8 @@ impl<'a> Parser<'a> {
                     }
                     _ => Tok::Eq,
                 };
-                let c = self.host()?;
+                self.shift(base + 2)?;
+                let c = self.host(base)?;
                 let p = c.port;
                 type Make = fn(i64) -> Node;
                 let (ge, le): (Make, Make) = if dst {
@@ -664,25 +725,34 @@ impl<'a> Parser<'a> {
                 }
             }
             Tok::Dev => {
-                let neg = self.eq_or_neq()?;
+                let neg = self.eq_or_neq(base)?;
                 let n = match self.take()? {
-                    Tok::DevCond(i) => Node::Dev(i),
+                    Tok::DevCond(i) => {
+                        self.shift(base + 3)?;
+                        Node::Dev(i)
+                    }
                     _ => return Err(self.syntax_error()),
                 };
                 if neg { Node::Not(Box::new(n)) } else { n }
             }
             Tok::Fwmark => {
-                let neg = self.eq_or_neq()?;
+                let neg = self.eq_or_neq(base)?;
                 let n = match self.take()? {
-                    Tok::Mark(m, k) => Node::Mark(m, k),
+                    Tok::Mark(m, k) => {
+                        self.shift(base + 3)?;
+                        Node::Mark(m, k)
+                    }
                     _ => return Err(self.syntax_error()),
                 };
                 if neg { Node::Not(Box::new(n)) } else { n }
             }
             Tok::Cgroup => {
-                let neg = self.eq_or_neq()?;
+                let neg = self.eq_or_neq(base)?;
                 let n = match self.take()? {
-                    Tok::CgroupCond(id) => Node::Cgroup(id),
+                    Tok::CgroupCond(id) => {
+                        self.shift(base + 3)?;
+                        Node::Cgroup(id)
+                    }
                     _ => return Err(self.syntax_error()),
                 };
                 if neg { Node::Not(Box::new(n)) } else { n }
@@ -693,18 +763,20 @@ impl<'a> Parser<'a> {
     }
 
     /// `eq` or `NEQ` before a dev/fwmark/cgroup operand; true for NEQ.
-    fn eq_or_neq(&mut self) -> Result<bool, Exit> {
-        match self.peek()? {
+    fn eq_or_neq(&mut self, base: usize) -> Result<bool, Exit> {
+        let neg = match self.peek()? {
             Tok::Eq => {
                 self.take()?;
-                Ok(false)
+                false
             }
             Tok::Neq => {
                 self.take()?;
-                Ok(true)
+                true
             }
-            _ => Ok(false),
-        }
+            _ => false,
+        };
+        self.shift(base + 2)?;
+        Ok(neg)
     }
 
     fn parse_dev(&mut self, name: &[u8]) -> Option<u32> {
@@ -1060,6 +1132,74 @@ mod tests {
         let words = words.iter().map(|w| w.as_bytes().to_vec()).collect();
         let r = Parser::new(words, filter, fam, &root, &mut err).parse();
         (r, String::from_utf8_lossy(&err).into_owned())
+    }
+
+    /// Runs `parse` on a thread with room for 10,000 levels even in a
+    /// debug build (the release binary needs only the main thread's stack).
+    fn parse_deep(words: Vec<String>) -> (Result<Option<Node>, Exit>, String) {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn(move || {
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                parse(&words, &mut inet_filter(), &mut 0)
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    fn nested(open: &str, n: usize, close: &str) -> Vec<String> {
+        let mut w = vec![open.to_string(); n];
+        w.push("autobound".into());
+        w.extend(std::iter::repeat_n(
+            close.to_string(),
+            if close.is_empty() { 0 } else { n },
+        ));
+        w
+    }
+
+    #[test]
+    fn nesting_past_bisons_stack_is_memory_exhausted() {
+        // ss 6.1's bison stack holds 10,000 states: 9,997 `not`s (or 9,996
+        // parentheses, whose `)` is the deepest symbol) still parse.
+        let (r, err) = parse_deep(nested("not", 9997, ""));
+        assert!(matches!(r, Ok(Some(_))), "{err}");
+        let (r, err) = parse_deep(nested("(", 9996, ")"));
+        assert!(matches!(r, Ok(Some(_))), "{err}");
+        for words in [nested("not", 9998, ""), nested("(", 9997, ")"), nested("(", 20000, "")] {
+            let (r, err) = parse_deep(words);
+            assert_eq!(r.err(), Some(255));
+            assert!(
+                err.starts_with("ss: bison bellows (while parsing filter): \"memory exhausted!\" Sorry.\nUsage: ss "),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_flat_expression_compiles_in_little_stack() {
+        // `sport >= :1 or … or sport >= :200000`: a left-deep tree that deep.
+        std::thread::Builder::new()
+            .stack_size(512 << 20) // building and dropping it recurse
+            .spawn(|| {
+                let mut n = Node::SportGe(0);
+                for p in 1..200_000 {
+                    n = Node::Or(Box::new(n), Box::new(Node::SportGe(p)));
+                }
+                let bc = std::thread::scope(|s| {
+                    std::thread::Builder::new()
+                        .stack_size(256 << 10)
+                        .spawn_scoped(s, || compile(&n))
+                        .unwrap()
+                        .join()
+                        .unwrap()
+                });
+                // Each term is 8 bytes of compare and 4 of jump.
+                assert_eq!(bc.map(|b| b.len()), Some(200_000 * 12 - 4));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     fn inet_filter() -> Filter {

@@ -7,8 +7,8 @@
 //! → every cell into `columns::Columns` → one render at the end.
 
 mod columns;
-mod filter;
-mod options;
+pub mod filter;
+pub mod options;
 mod summary;
 mod tcpinfo;
 mod users;
@@ -28,10 +28,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    let mut opts = match options::parse(argv0, args, &mut stdout.lock(), &mut err) {
+    run(argv0, args, std::io::stdout().lock(), std::io::stderr().lock())
+}
+
+/// main() writing to `out` and `err` instead of stdout and stderr (the
+/// fuzz targets run whole invocations into sinks). `-D -` still dumps to
+/// stdout.
+pub fn run(argv0: &[u8], args: &[OsString], mut out: impl Write, mut err: impl Write) -> i32 {
+    let mut opts = match options::parse(argv0, args, &mut out, &mut err) {
         Parsed::Run(o) => o,
         Parsed::Exit(code) => return code,
     };
@@ -68,7 +72,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     let proc_root = proc_root(&root);
     let users = (opts.processes || opts.threads).then(|| users::Users::scan(&proc_root, opts.threads));
     if opts.summary {
-        summary::print(&root, &proc_root, &mut stdout.lock(), &mut err);
+        summary::print(&root, &proc_root, &mut out, &mut err);
         if opts.default_tables && opts.operands.is_empty() {
             return 0;
         }
@@ -111,7 +115,7 @@ pub fn main(argv0: &[u8], args: &[OsString]) -> i32 {
     let mut ss = Ss {
         filter: opts.filter,
         cols: Columns::new(screen),
-        out: Out::new(stdout.lock()),
+        out: Out::new(out),
         err,
         users,
         services: None,
@@ -686,7 +690,7 @@ impl<W: Write, E: Write> Ss<W, E> {
                     if len < 16 + 20 {
                         let _ = self.err.write_all(b"ERROR truncated\n");
                     } else {
-                        let errno = -(netlink::u32_ne(payload, 0) as i32);
+                        let errno = netlink::errno_of(payload);
                         let mut m = b"TCPDIAG answered: ".to_vec();
                         m.extend_from_slice(&sys::strerror(errno));
                         m.push(b'\n');
@@ -1041,10 +1045,7 @@ impl<W: Write, E: Write> Ss<W, E> {
             inode: fields.inode,
             ..Default::default()
         };
-        if self
-            .recent
-            .repeat(&crate::core::recent::inet_key(b'p' + proto.number(), &id))
-        {
+        if self.recent.repeat(&crate::core::recent::inet_key(proto.number(), &id)) {
             return true;
         }
         let netid: &'static [u8] = match proto {
@@ -2165,7 +2166,8 @@ mod proc_line {
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
                 .fold(0i64, |a, &b| a.wrapping_mul(10).wrapping_add((b - b'0') as i64));
-            if neg { -v } else { v }
+            // Wrapping like the digits: -9223372036854775808 is i64::MIN.
+            if neg { v.wrapping_neg() } else { v }
         })
     }
 
@@ -2267,6 +2269,17 @@ mod tests {
         // A NUL ends what the C code sees of its line (the newline is lost);
         // a line longer than the buffer comes in pieces.
         assert_eq!(pieces, [&b"header\n"[..], b"ab", b"ef\n", b"long-li", b"ne\n"]);
+    }
+
+    #[test]
+    fn most_negative_proc_field_wraps_instead_of_overflowing() {
+        let data = b"0A 00000000:00000000 00:00000000 00000000 -9223372036854775808 -9223372036854775808 1";
+        let f = proc_line::data_fields(data, true);
+        assert_eq!((f.uid, f.probes, f.inode), (0, i64::MIN, 1));
+        assert_eq!(
+            proc_line::dec_i64(Some(b"-99999999999999999999")),
+            (99999999999999999999u128 as i64).wrapping_neg()
+        );
     }
 
     #[test]

@@ -75,8 +75,10 @@ impl Filter {
     pub fn has_db(&self, db: u32) -> bool {
         self.dbs & db::bit(db) != 0
     }
+    /// `af` may come from a message (a TCPDIAG_FILE row's family): ss's
+    /// FAMILY_MASK shifts unchecked, and on x86-64 the count is taken mod 64.
     pub fn has_family(&self, af: u32) -> bool {
-        self.families & (1 << af) != 0
+        self.families & 1u64.wrapping_shl(af) != 0
     }
 }
 
@@ -613,4 +615,21 @@ pub fn resolve(o: &mut Options, err: &mut dyn Write) -> Result<(), i32> {
         return Err(0);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn family_past_63_wraps_instead_of_panicking() {
+        let f = Filter {
+            dbs: 0,
+            states: 0,
+            families: 1 << af::INET,
+        };
+        assert!(f.has_family(af::INET));
+        assert!(f.has_family(af::INET + 64));
+        assert!(!f.has_family(200));
+    }
 }
