@@ -1,13 +1,15 @@
-//! ss over NETLINK_SOCK_DIAG with the input as the kernel's answer
-//! (core::netlink::fuzz_reply, fuzz builds only: nothing is sent): every dump
-//! of the chosen tables (unix, netlink, packet, tcp/udp/raw) gets the same
-//! bytes, read by DiagSocket's reply walk and the table's parser and
-//! renderer (unix_diag_row, netlink_row, packet_diag_row, inet_diag_row),
-//! output into sinks. The first byte picks the option set.
+//! ss over NETLINK_SOCK_DIAG with the input as the kernel's answer: the
+//! input is every sock_diag recording of a snapshot (what `sockbox
+//! snapshot` writes), so each dump of the chosen tables (unix, netlink,
+//! packet, tcp/udp/raw) is answered with it through the snapshot replay
+//! (state and attribute filters, then DiagSocket's reply walk) and read by
+//! the table's parser and renderer (unix_diag_row, netlink_row,
+//! packet_diag_row, inet_diag_row), output into sinks. Nothing is sent to
+//! the kernel. The first byte picks the option set.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use sockbox::applets::ss;
-use sockbox::core::netlink::fuzz_reply;
+use sockbox::core::netlink;
 use sockbox_fuzz::{Snapshot, argv, selector, set_env};
 use std::io::sink;
 use std::sync::OnceLock;
@@ -44,12 +46,21 @@ fn snapshot() -> &'static Snapshot {
     })
 }
 
+fn recordings() -> &'static [(String, Vec<u8>)] {
+    static NAMES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    NAMES.get_or_init(netlink::recording_requests)
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((which, rest)) = selector(data, RUNS.len()) else {
         return;
     };
-    snapshot();
-    fuzz_reply::set(Some(rest.to_vec()));
+    let snap = snapshot();
+    for (name, _) in recordings() {
+        snap.put(
+            &format!("{}/{name}", netlink::REPLAY_DIR.trim_start_matches('/')),
+            Some(rest),
+        );
+    }
     ss::run(b"ss", &argv(RUNS[which].join("\0").as_bytes()), sink(), sink());
-    fuzz_reply::set(None);
 });

@@ -101,27 +101,6 @@ pub fn attrs(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
-/// Fuzz builds only (cargo-fuzz sets `--cfg fuzzing`): while a reply is
-/// set, every dump is answered with it, as one datagram, instead of by the
-/// kernel (nothing is sent), so a fuzz target can drive each sock_diag
-/// reader and renderer from bytes.
-#[cfg(fuzzing)]
-pub mod fuzz_reply {
-    use std::cell::RefCell;
-
-    thread_local! {
-        static REPLY: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
-    }
-
-    pub fn set(reply: Option<Vec<u8>>) {
-        REPLY.with(|r| *r.borrow_mut() = reply);
-    }
-
-    pub(super) fn get() -> Option<Vec<u8>> {
-        REPLY.with(|r| r.borrow().clone())
-    }
-}
-
 /// A NETLINK_SOCK_DIAG socket; on a snapshot, the recorded dumps instead
 /// (see `replay`): the kernel is then never asked, and never changed.
 pub struct DiagSocket {
@@ -192,10 +171,6 @@ impl DiagSocket {
     ) -> Result<(), DumpError> {
         if let Some(dir) = &self.replay {
             return replay(dir, request, raw, each);
-        }
-        #[cfg(fuzzing)]
-        if let Some(reply) = fuzz_reply::get() {
-            return Self::datagram(&reply, raw, each).unwrap_or(Ok(()));
         }
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
