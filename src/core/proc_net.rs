@@ -159,6 +159,98 @@ impl LineReader {
     }
 }
 
+/// Whole tables read ahead, in order, on a thread of their own while the
+/// caller handles the ones before them. Every /proc/net/{tcp,tcp6} read
+/// walks the kernel's whole connection hash (tcp6 as much as tcp, even
+/// with no IPv6 socket at all), so on two cores the second walk costs
+/// nothing; the tables come back byte for byte, with their open/read error.
+pub struct ReadAhead {
+    rx: Option<std::sync::mpsc::Receiver<(std::path::PathBuf, io::Result<Vec<u8>>)>>,
+    /// Asked for and not yet taken.
+    ahead: Vec<std::path::PathBuf>,
+    got: Vec<(std::path::PathBuf, io::Result<Vec<u8>>)>,
+}
+
+impl ReadAhead {
+    /// Nothing read ahead: every `take` answers None.
+    pub fn none() -> Self {
+        ReadAhead {
+            rx: None,
+            ahead: Vec::new(),
+            got: Vec::new(),
+        }
+    }
+
+    /// Starts reading `paths` (only where a second core can do it).
+    pub fn start(paths: Vec<std::path::PathBuf>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if paths.is_empty() || cores < 2 {
+            return Self::none();
+        }
+        let ahead = paths.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Detached: a run that stops early (an error, a missing table)
+        // leaves it to finish on its own; it only reads.
+        let spawned = std::thread::Builder::new().spawn(move || {
+            for path in paths {
+                let data = read_whole(&path);
+                if tx.send((path, data)).is_err() {
+                    return;
+                }
+            }
+        });
+        match spawned {
+            Ok(_) => ReadAhead {
+                rx: Some(rx),
+                ahead,
+                got: Vec::new(),
+            },
+            Err(_) => Self::none(),
+        }
+    }
+
+    /// The text of `path` if it was read ahead (waiting for it), else None.
+    pub fn take(&mut self, path: &Path) -> Option<io::Result<Vec<u8>>> {
+        let i = self.ahead.iter().position(|p| p == path)?;
+        self.ahead.swap_remove(i);
+        loop {
+            if let Some(i) = self.got.iter().position(|(p, _)| p == path) {
+                return Some(self.got.swap_remove(i).1);
+            }
+            let got = self.rx.as_ref()?.recv();
+            match got {
+                Ok(item) => self.got.push(item),
+                Err(_) => {
+                    self.rx = None;
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// A whole file in big reads (std::fs::read starts /proc files, whose size
+/// reads as 0, with 32-byte reads).
+pub fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let mut data = vec![0u8; CHUNK];
+    let mut filled = 0;
+    loop {
+        if data.len() - filled < 4096 {
+            data.resize(data.len() * 2, 0);
+        }
+        match file.read(&mut data[filled..]) {
+            Ok(0) => {
+                data.truncate(filled);
+                return Ok(data);
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// A cursor with the conversions of C `sscanf` that the tables need.
 struct Scan<'a> {
     s: &'a [u8],
@@ -541,6 +633,28 @@ mod tests {
             assert_eq!(want, got, "case {k}");
         }
         assert!(LineReader::new().read_overlapped(&dir.join("missing"), |_| {}).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn read_ahead_gives_each_asked_table_once_in_any_order() {
+        let dir = std::env::temp_dir().join(format!("sockbox-ahead-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big: Vec<u8> = (0..100_000u32).flat_map(|i| format!("{i}\n").into_bytes()).collect();
+        std::fs::write(dir.join("a"), b"first\n").unwrap();
+        std::fs::write(dir.join("b"), &big).unwrap();
+        let mut ahead = ReadAhead::start(vec![dir.join("a"), dir.join("missing"), dir.join("b")]);
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+            assert_eq!(ahead.take(&dir.join("b")).unwrap().unwrap(), big);
+            let missing = ahead.take(&dir.join("missing")).unwrap().unwrap_err();
+            assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+            assert_eq!(ahead.take(&dir.join("a")).unwrap().unwrap(), b"first\n");
+            // Taken once; never asked for: read as usual.
+            assert!(ahead.take(&dir.join("a")).is_none());
+        }
+        assert!(ahead.take(&dir.join("other")).is_none());
+        assert!(ReadAhead::none().take(&dir.join("a")).is_none());
+        assert_eq!(read_whole(&dir.join("b")).unwrap(), big);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -11,7 +11,7 @@ use super::options::Options;
 use crate::core::model::{InetSocket, UnixSocket, tcp_state, unix};
 use crate::core::names::services::ServiceProto;
 use crate::core::out::Out;
-use crate::core::proc_net::{LineReader, parse_inet_line, parse_unix_line};
+use crate::core::proc_net::{LineReader, ReadAhead, parse_inet_line, parse_unix_line};
 use crate::core::recent::{Recent, inet_key, unix_key};
 use crate::core::root::SysRoot;
 use crate::core::sys;
@@ -49,6 +49,8 @@ pub struct Listing<'a, W: Write, E: Write> {
     /// Many sockets here (asked once per round): big tables are then read
     /// on a thread of their own beside the row formatting.
     busy: Option<bool>,
+    /// The round's later tables, read meanwhile (core::proc_net::ReadAhead).
+    ahead: ReadAhead,
 }
 
 /// What a table asks of the run: go on, or stop with this status.
@@ -134,6 +136,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             igmp_device: Vec::new(),
             pending: None,
             busy: None,
+            ahead: ReadAhead::none(),
         }
     }
 
@@ -156,6 +159,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     fn tables(&mut self) -> Step {
         let o = self.opts;
         let inet_selected = o.tcp || o.sctp || o.udp || o.udplite || o.raw;
+        self.start_read_ahead();
         if !o.selected || inet_selected {
             self.start_programs();
             if self.pending.is_none() {
@@ -254,6 +258,29 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         msg.extend_from_slice(b": ");
         msg.extend_from_slice(&sys::strerror(e.raw_os_error().unwrap_or(0)));
         self.err_line(&msg);
+    }
+
+    /// Reads every table of the round after the first one on another thread.
+    fn start_read_ahead(&mut self) {
+        let o = self.opts;
+        let mut paths = Vec::new();
+        for (asked, t) in [(o.tcp, &TCP), (o.udp, &UDP), (o.udplite, &UDPLITE), (o.raw, &RAW)] {
+            if !o.selected || asked {
+                if !o.selected || o.inet {
+                    paths.push(self.root.path(t.v4_path));
+                }
+                if !o.selected || o.inet6 {
+                    paths.push(self.root.path(t.v6_path));
+                }
+            }
+        }
+        if !o.selected || o.unix {
+            paths.push(self.root.path("/proc/net/unix"));
+        }
+        if !paths.is_empty() {
+            paths.remove(0);
+        }
+        self.ahead = ReadAhead::start(paths);
     }
 
     /// Starts the -p owner scan on another thread (the fd walk and the
@@ -384,12 +411,17 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         let mut lnr = 0usize;
         // With the owner scan still running, read the whole table first (the
         // kernel writes its text meanwhile), then wait for the owners.
-        let prefetched = if self.pending.is_some() {
-            let data = std::fs::read(&path);
-            self.load_programs();
-            Some(data)
-        } else {
-            None
+        let prefetched = match self.ahead.take(&path) {
+            Some(data) => {
+                self.load_programs();
+                Some(data)
+            }
+            None if self.pending.is_some() => {
+                let data = std::fs::read(&path);
+                self.load_programs();
+                Some(data)
+            }
+            None => None,
         };
         let overlapped = prefetched.is_none() && self.busy();
         // fgets hands out at most FGETS_BUF-1 bytes, newline included.
