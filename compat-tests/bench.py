@@ -230,6 +230,11 @@ def scenario_inside(name, scale, runs, sockbox, result_file):
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     with open("/proc/sys/net/ipv4/ip_local_port_range", "w") as f:
         f.write("1024 65000\n")
+    # The helpers' listening ports, kept out of the ephemeral range: with
+    # 100,000 client sockets one of them would otherwise often hold a port
+    # a later helper wants to listen on (bind: address already in use).
+    with open("/proc/sys/net/ipv4/ip_local_reserved_ports", "w") as f:
+        f.write("20000-20099,30000,31000\n")
     tmp = tempfile.mkdtemp(prefix="sockbox-bench-")
     procs, ready = [], []
 
@@ -277,7 +282,10 @@ def scenario_inside(name, scale, runs, sockbox, result_file):
         }
     finally:
         for p in procs:
-            os.killpg(p.pid, 9)  # the worker and any children it forked
+            try:
+                os.killpg(p.pid, 9)  # the worker and any children it forked
+            except ProcessLookupError:
+                pass  # it had already died (its error is reported above)
     with open(result_file, "w") as f:
         f.write(repr({"name": name, "results": results, "floors": floors,
                       "sockets": {"established": established, "time_wait": tw, "unix": unix}}))

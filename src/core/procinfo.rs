@@ -38,6 +38,11 @@ impl ProcInfo {
                 .map(<[u8]>::to_vec)
                 .collect();
         }
+        // Our own reading of one line: procfs's whole-status parser costs
+        // ~25 KiB of the static binary for this one number.
+        if let Ok(status) = std::fs::read(dir.join("status")) {
+            info.uid = status_euid(&status);
+        }
         let Ok(p) = Process::new_with_root(dir) else {
             return info;
         };
@@ -45,13 +50,22 @@ impl ProcInfo {
             info.ppid = u32::try_from(st.ppid).ok();
             info.start_time = boot_time(root).map(|b| b + st.starttime / procfs::ticks_per_second().max(1));
         }
-        if let Ok(status) = p.status() {
-            info.uid = Some(status.euid);
-        }
         info.cwd = p.cwd().ok().map(|c| c.as_os_str().as_bytes().to_vec());
         info.exe = p.exe().ok().map(|c| c.as_os_str().as_bytes().to_vec());
         info
     }
+}
+
+/// The effective uid (second field of the `Uid:` line) of a
+/// /proc/PID/status text: its leading digits, as strtoul takes them.
+pub fn status_euid(status: &[u8]) -> Option<u32> {
+    let line = status.split(|&b| b == b'\n').find(|l| l.starts_with(b"Uid:"))?;
+    let euid = line[4..]
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty())
+        .nth(1)?;
+    let digits = euid.iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&euid[..digits]).ok()?.parse().ok()
 }
 
 /// `comm` as bytes, without its newline; empty when unreadable.
@@ -90,6 +104,15 @@ mod tests {
         assert!(p.exe.is_some() && p.cwd.is_some());
         let started = p.start_time.unwrap();
         assert!(started <= now() && now() - started < 3600);
+    }
+
+    #[test]
+    fn euid_is_the_second_uid() {
+        assert_eq!(status_euid(b"Name:\tx\nUid:\t0\t65534\t0\t0\nGid:\t1\n"), Some(65534));
+        assert_eq!(status_euid(b"Uid: 5 7x"), Some(7));
+        assert_eq!(status_euid(b"Uid:\t5\n"), None);
+        assert_eq!(status_euid(b"Uid:\t5\t99999999999\n"), None);
+        assert_eq!(status_euid(b"Gid:\t1\t2\n"), None);
     }
 
     #[test]

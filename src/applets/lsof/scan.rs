@@ -11,6 +11,7 @@ use super::options::{Options, atoi, sel};
 use crate::core::owners::{BuildInodeHasher, FdScratch, parse_decimal, pid_socket_fds, push_decimal};
 use crate::core::par;
 use crate::core::proc_net::{LineReader, decode_addr};
+use crate::core::procinfo::status_euid;
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -724,13 +725,6 @@ fn walk_fds_and_load<T>(
         |fds| fds.as_ref().is_some_and(|v| !v.is_empty()),
         load,
     )
-}
-
-/// The effective uid on the `Uid:` line of /proc/PID/status.
-fn status_euid(data: &[u8]) -> Option<u32> {
-    let line = data.split(|&b| b == b'\n').find(|l| l.starts_with(b"Uid:"))?;
-    let euid = fields(&line[4..], b"").nth(1)?;
-    strtoul(euid, 10).and_then(|v| u32::try_from(v).ok())
 }
 
 /// `pos:` and `flags:` (octal, as the kernel writes it) of an fdinfo file.
