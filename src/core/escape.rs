@@ -120,6 +120,13 @@ fn char_at(s: &[u8], mb: bool, bidi: bool) -> (usize, bool) {
 
 /// lsof's form of all of `s` (NUL bytes included, as `^@`).
 fn escape_into(s: &[u8], escape_space: bool, bidi: bool, out: &mut Vec<u8>) {
+    // The common case (an address, a port, a plain name), at copy speed.
+    if s.iter()
+        .all(|&b| printable(b) && b != b'\\' && !(escape_space && b == b' '))
+    {
+        out.extend_from_slice(s);
+        return;
+    }
     let mb = multibyte() && !s.is_ascii();
     let mut i = 0;
     while i < s.len() {

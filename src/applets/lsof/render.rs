@@ -119,7 +119,7 @@ fn inet_name(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
                 .and_then(|p| names.services.get().first_name(p, *port as u16));
             match svc {
                 Some(name) => s.extend_from_slice(name),
-                None => s.extend_from_slice(port.to_string().as_bytes()),
+                None => crate::core::owners::push_decimal(&mut s, *port as u64),
             }
         }
     }
@@ -288,6 +288,10 @@ fn offset_text(o: &Options, f: &SockFile) -> Option<Vec<u8>> {
         return None;
     }
     let pos = f.offset?;
+    // A socket's offset is 0: "0t0" without going through fmt.
+    if pos == 0 {
+        return Some(b"0t0".to_vec());
+    }
     let s = format!("0t{pos}");
     if o.offset_digits > 0 && s.len() > o.offset_digits + 2 {
         return Some(format!("{pos:#x}").into_bytes());
@@ -295,12 +299,23 @@ fn offset_text(o: &Options, f: &SockFile) -> Option<Vec<u8>> {
     Some(s.into_bytes())
 }
 
-fn fd_text(fd: u32) -> Vec<u8> {
-    if fd < 10000 {
-        format!("{fd:>4}").into_bytes()
+fn fd_text(fd: u32) -> [u8; 4] {
+    // `%4d`, or `*` and the last three digits past 9999: always 4 bytes.
+    let (mut t, mut v, lead) = if fd < 10000 {
+        ([b' '; 4], fd, 0)
     } else {
-        format!("*{:03}", fd % 1000).into_bytes()
+        ([b'*', b'0', b'0', b'0'], fd % 1000, 1)
+    };
+    let mut i = 4;
+    loop {
+        i -= 1;
+        t[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 || i == lead {
+            break;
+        }
     }
+    t
 }
 
 fn right(out: &mut Vec<u8>, s: &[u8], w: usize) {
@@ -562,6 +577,29 @@ fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err
         }
         if t == 0 && n > 0 {
             out.push(b'\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fd_column_is_printf_width_4_or_star_and_three_digits() {
+        let cases = [
+            (0, "   0"),
+            (7, "   7"),
+            (42, "  42"),
+            (1234, "1234"),
+            (9999, "9999"),
+            (10000, "*000"),
+            (10005, "*005"),
+            (12345, "*345"),
+            (u32::MAX, "*295"),
+        ];
+        for (fd, want) in cases {
+            assert_eq!(&fd_text(fd), want.as_bytes(), "fd {fd}");
         }
     }
 }

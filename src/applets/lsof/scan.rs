@@ -10,7 +10,7 @@ use super::inet_spec::Proto;
 use super::options::{Options, atoi, sel};
 use crate::core::owners::{BuildInodeHasher, FdScratch, parse_decimal, pid_socket_fds, push_decimal};
 use crate::core::par;
-use crate::core::proc_net::{LineReader, decode_addr};
+use crate::core::proc_net::{LineReader, ReadAhead, decode_addr};
 use crate::core::procinfo::status_euid;
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
@@ -116,37 +116,61 @@ impl Tables {
             t.load_unix(root, o, reader, err);
         }
         if !o.no_inet_tables {
-            for (file, v6, proto) in [
+            let wanted: Vec<(&str, bool, Proto)> = [
                 ("/proc/net/tcp6", true, Proto::Tcp),
                 ("/proc/net/udp6", true, Proto::Udp),
                 ("/proc/net/udplite6", true, Proto::UdpLite),
                 ("/proc/net/tcp", false, Proto::Tcp),
                 ("/proc/net/udp", false, Proto::Udp),
                 ("/proc/net/udplite", false, Proto::UdpLite),
-            ] {
-                if need[v6 as usize][proto as usize] {
-                    t.load_inet(root, file, v6, proto, o, reader, err);
-                }
+            ]
+            .into_iter()
+            .filter(|&(_, v6, proto)| need[v6 as usize][proto as usize])
+            .collect();
+            // The kernel walks its whole connection hash for tcp6 as for
+            // tcp, so /proc/net/tcp (the big one) is streamed here beside
+            // its parse while the others are read on another thread. The
+            // order does not matter (a socket is in one table only), but
+            // the warnings keep lsof's.
+            let here = wanted.iter().position(|t| t.0 == "/proc/net/tcp").unwrap_or(0);
+            let others = wanted.iter().enumerate().filter(|&(i, _)| i != here);
+            let mut ahead = ReadAhead::start(others.map(|(_, t)| root.path(t.0)).collect());
+            let mut warnings = vec![Vec::new(); wanted.len()];
+            if let Some(&(file, v6, proto)) = wanted.get(here) {
+                let path = root.path(file);
+                let _ = reader.read_overlapped(&path, t.inet_rows(file, v6, proto, o, &mut warnings[here]));
             }
+            for (i, &(file, v6, proto)) in wanted.iter().enumerate() {
+                if i == here {
+                    continue;
+                }
+                let path = root.path(file);
+                let rows = t.inet_rows(file, v6, proto, o, &mut warnings[i]);
+                let _ = match ahead.take(&path) {
+                    Some(Ok(data)) => reader.read_from(&data[..], rows),
+                    Some(Err(_)) => Ok(()),
+                    None => reader.read(&path, rows),
+                };
+            }
+            err.extend(warnings.concat());
         }
         t
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn load_inet(
-        &mut self,
-        root: &SysRoot,
-        file: &str,
+    /// The line handler that loads one inet table (header checked as lsof
+    /// checks it, its warning into `err`).
+    fn inet_rows<'a>(
+        &'a mut self,
+        file: &'a str,
         v6: bool,
         proto: Proto,
-        o: &Options,
-        reader: &mut LineReader,
-        err: &mut Vec<u8>,
-    ) {
+        o: &'a Options,
+        err: &'a mut Vec<u8>,
+    ) -> impl FnMut(&[u8]) + 'a {
         let mut header = true;
         let mut stop = false;
         let inet = &mut self.inet;
-        let _ = reader.read(&root.path(file), |line| {
+        move |line| {
             if stop {
                 return;
             }
@@ -174,7 +198,7 @@ impl Tables {
             if let Some((inode, row)) = parse_inet_row(line, v6, proto) {
                 inet.entry(inode).or_insert(row);
             }
-        });
+        }
     }
 
     fn load_unix(&mut self, root: &SysRoot, o: &Options, reader: &mut LineReader, err: &mut Vec<u8>) {
@@ -532,7 +556,11 @@ impl Scan {
         // 3. The socket fds of the kept processes, read in parallel; the
         //    tables are read meanwhile, as soon as one socket turns up.
         let kept_pids: Vec<u32> = kept.iter().map(|k| k.0).collect();
-        let (all_fds, tables) = walk_fds_and_load(&base, &kept_pids, || Tables::load(root, o, reader, err));
+        let mut load_err = Vec::new();
+        let (all_fds, tables) = walk_fds_and_load(&base, &kept_pids, || Tables::load(root, o, reader, &mut load_err));
+        if tables.is_some() {
+            err.extend_from_slice(&load_err);
+        }
         // 4. Each socket classified and selected, in pid and fd order.
         let mut stat_buf = Vec::new();
         for ((pid, uid, st, sf, primary), sock_fds) in kept.into_iter().zip(all_fds) {
@@ -710,21 +738,29 @@ fn proc_info(root: &SysRoot, base: &[u8], pid: u32) -> Option<(u32, StatLine)> {
 }
 
 /// The socket fds of each pid (None where the folder cannot be read), read
-/// in parallel; `load` runs on this thread as soon as a worker finds a
-/// socket (never, if none has one), overlapping the two kinds of kernel
-/// work.
+/// in parallel, and the tables `load` reads on this thread meanwhile. lsof
+/// reads them when its walk meets the first socket fd (never, if none has
+/// one). On a small walk so do we, after it; on a big one (several cores
+/// walking) the load starts at once, as the first socket can come late in
+/// pid order (a server's pid is high) and the load is the longer of the
+/// two; a walk that found no socket then drops what was loaded, warnings
+/// and all.
 fn walk_fds_and_load<T>(
     base: &[u8],
     pids: &[u32],
     load: impl FnOnce() -> T,
 ) -> (Vec<Option<Vec<crate::core::owners::SocketFd>>>, Option<T>) {
-    par::map_ordered_waking(
+    let has_socket = |fds: &Option<Vec<crate::core::owners::SocketFd>>| fds.as_ref().is_some_and(|v| !v.is_empty());
+    let at_once = par::threads_for(pids.len()) > 1;
+    let (all_fds, tables) = par::map_ordered_waking(
         pids,
         FdScratch::default,
         |scratch, &pid| pid_socket_fds(base, pid, true, scratch).ok(),
-        |fds| fds.as_ref().is_some_and(|v| !v.is_empty()),
+        |fds| at_once || has_socket(fds),
         load,
-    )
+    );
+    let tables = tables.filter(|_| all_fds.iter().any(has_socket));
+    (all_fds, tables)
 }
 
 /// `pos:` and `flags:` (octal, as the kernel writes it) of an fdinfo file.
