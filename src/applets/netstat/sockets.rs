@@ -417,7 +417,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                 Some(data)
             }
             None if self.pending.is_some() => {
-                let data = std::fs::read(&path);
+                let data = crate::core::proc_net::read_whole(&path);
                 self.load_programs();
                 Some(data)
             }
