@@ -293,7 +293,10 @@ pub fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
     let mut filled = 0;
     loop {
         if data.len() - filled < 4096 {
-            data.resize(data.len() * 2, 0);
+            // Grown in steps of at most 4 MiB: zeroing a doubled buffer
+            // would touch (and count in the peak RSS) up to twice the text.
+            let step = data.len().clamp(CHUNK, 4 << 20);
+            data.resize(data.len() + step, 0);
         }
         let asked = data.len() - filled;
         match file.read(&mut data[filled..]) {
