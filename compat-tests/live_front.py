@@ -227,6 +227,9 @@ def pty_for(args, seconds, env=None):
     import pty
     pid, fd = pty.fork()
     if pid == 0:
+        # A shell's background job inherits SIGINT ignored (and an exec
+        # keeps it so): the interrupt this test sends must reach sockbox.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8", "TERM": "xterm"}
         e.update(env or {})
         os.execve(SOCKBOX, ["sockbox"] + args, e)
@@ -247,7 +250,13 @@ def pty_for(args, seconds, env=None):
         os.kill(pid, signal.SIGINT)
     except ProcessLookupError:
         pass
-    while True:
+    # Whatever it still writes, for at most 10 s: one that does not stop on
+    # SIGINT is then killed, and its status (-9) fails the check.
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], max(0, deadline - time.time()))
+        if not r:
+            break
         try:
             chunk = os.read(fd, 65536)
         except OSError:
@@ -255,8 +264,14 @@ def pty_for(args, seconds, env=None):
         if not chunk:
             break
         out += chunk
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:
+        time.sleep(1)
+        done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
     os.close(fd)
-    _, status = os.waitpid(pid, 0)
     return out, os.waitstatus_to_exitcode(status)
 
 
