@@ -327,6 +327,14 @@ def main():
     roles = dict(ROLES)
     if sys.argv[3:]:
         roles.update(("hostile%d" % i, (h[0], h[1], False)) for i, h in enumerate(HOSTILE))
+    # 45678 lies in the ephemeral range: a role's client could otherwise
+    # take it before the app role binds it (bind: address already in use).
+    # The namespace is the test's own, so is this setting.
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_reserved_ports", "w") as f:
+            f.write("45678\n")
+    except OSError:
+        pass
     os.makedirs(UNIX_DIR, exist_ok=True)
     os.chmod(UNIX_DIR, 0o777)
     for f in os.listdir(os.fsencode(UNIX_DIR)):
