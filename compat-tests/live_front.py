@@ -233,37 +233,33 @@ def pty_for(args, seconds, env=None):
         e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8", "TERM": "xterm"}
         e.update(env or {})
         os.execve(SOCKBOX, ["sockbox"] + args, e)
-    out = b""
-    deadline = time.time() + seconds
     import select
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], max(0, deadline - time.time()))
-        if r:
+
+    def read_for(secs):
+        """What the terminal shows within `secs` (less if it closes)."""
+        got = b""
+        deadline = time.time() + secs
+        while time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], max(0, deadline - time.time()))
+            if not r:
+                break
             try:
                 chunk = os.read(fd, 65536)
             except OSError:
                 break
             if not chunk:
                 break
-            out += chunk
+            got += chunk
+        return got
+
+    out = read_for(seconds)
     try:
         os.kill(pid, signal.SIGINT)
     except ProcessLookupError:
         pass
     # Whatever it still writes, for at most 10 s: one that does not stop on
     # SIGINT is then killed, and its status (-9) fails the check.
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], max(0, deadline - time.time()))
-        if not r:
-            break
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
+    out += read_for(10)
     done, status = os.waitpid(pid, os.WNOHANG)
     if done == 0:
         time.sleep(1)
