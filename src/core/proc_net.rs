@@ -87,11 +87,19 @@ impl LineReader {
 /// So once a read has come back full (proof that reads are page-filled
 /// here), a read that leaves room for another row ends the table. Files of
 /// a snapshot, and any other file, are read to their 0-byte end.
+///
+/// The proof holds for every table of this /proc (one seq_file code), so
+/// it is kept for the run: an empty tcp6, whose only read is its header,
+/// then costs one walk of the hash instead of two.
 struct SeqEnd {
     trusted: bool,
-    full_seen: bool,
     page: usize,
+    /// Where the proof is kept: `PAGE_FILLED` (a test keeps its own).
+    proof: &'static std::sync::atomic::AtomicBool,
 }
+
+/// A read of a trusted table came back page-full (see `SeqEnd`).
+static PAGE_FILLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 impl SeqEnd {
     /// Room left for another row: no row of these tables comes near it.
@@ -109,7 +117,7 @@ impl SeqEnd {
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
         SeqEnd {
             trusted,
-            full_seen: false,
+            proof: &PAGE_FILLED,
             page: usize::try_from(page).unwrap_or(4096).max(4096),
         }
     }
@@ -119,11 +127,12 @@ impl SeqEnd {
         if !self.trusted || got == 0 {
             return false;
         }
+        use std::sync::atomic::Ordering::Relaxed;
         if got + Self::ROW_ROOM > self.page.min(asked) {
-            self.full_seen = true;
+            self.proof.store(true, Relaxed);
             return false;
         }
-        self.full_seen
+        self.proof.load(Relaxed)
     }
 }
 
@@ -724,21 +733,33 @@ mod tests {
 
     #[test]
     fn a_short_read_ends_only_a_live_socket_table_after_a_full_one() {
+        use std::sync::atomic::AtomicBool;
+        // Each case with a proof of its own (the run's is shared by tests).
+        fn fresh(path: &str, proof: &'static AtomicBool) -> SeqEnd {
+            SeqEnd {
+                proof,
+                ..SeqEnd::for_path(Path::new(path))
+            }
+        }
+        static TCP: AtomicBool = AtomicBool::new(false);
         let page = SeqEnd::for_path(Path::new("/proc/net/tcp")).page;
-        let mut end = SeqEnd::for_path(Path::new("/proc/net/tcp"));
+        let mut end = fresh("/proc/net/tcp", &TCP);
         // Short before any full read: maybe not page-filled reads; go on.
         assert!(!end.ended(150, 256 * 1024));
         assert!(!end.ended(page - 46, 256 * 1024)); // full: 27 rows of 150
         assert!(!end.ended(page - 46, 256 * 1024));
         assert!(end.ended(2850, 256 * 1024));
+        // The proof holds for the other tables: an empty one's header ends it.
+        assert!(fresh("/proc/net/tcp6", &TCP).ended(150, 256 * 1024));
         // Room asked for bounds what "full" is.
-        let mut end = SeqEnd::for_path(Path::new("/proc/net/unix"));
+        static UNIX: AtomicBool = AtomicBool::new(false);
+        let mut end = fresh("/proc/net/unix", &UNIX);
         assert!(!end.ended(4000, 4096));
         assert!(!end.ended(4000, 4096));
         assert!(end.ended(100, 4096));
         // Snapshots and other files: only a 0-byte read ends them.
         for other in ["/snap/proc/net/tcp", "/proc/net/route", "/proc/net/tcp/x", "tcp"] {
-            let mut end = SeqEnd::for_path(Path::new(other));
+            let mut end = fresh(other, &TCP);
             assert!(!end.ended(page, 256 * 1024) && !end.ended(10, 256 * 1024), "{other}");
         }
     }

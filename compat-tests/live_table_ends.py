@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Where a /proc/net table ends: every row count across several pages.
+
+As root, from anywhere:
+
+    compat-tests/live_table_ends.py         (SOCKBOX_BIN overrides the binary)
+
+sockbox stops reading a live socket table at its first short read instead
+of asking once more for the 0-byte end (proc_net::SeqEnd): the kernel hands
+those tables out a page of whole rows per read() and falls short only at
+the end. That rule is checked here at every size from an empty table to
+five pages: in a namespace with socket hash tables and a /proc of its own,
+listening sockets are opened one at a time (a row each) — IPv4 first while
+tcp6 stays empty (only its header), then IPv6, then unix sockets — and at
+each count `netstat -tan`, `netstat -tanp`, `lsof -i -n -P` and
+`netstat -xa` must print what the real tools print (stdout, stderr, exit
+status). A table cut one page early or late shows as rows missing or twice.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import difftest  # noqa: E402
+
+REAL = {"netstat": "/usr/bin/netstat", "lsof": "/usr/bin/lsof"}
+# tcp rows are 150 bytes (27 to a 4 KiB page), tcp6 rows 178 (23), unix
+# rows ~60 to ~120 with their paths: enough of each to cross 4 pages.
+V4_ROWS, V6_ROWS, UNIX_ROWS = 140, 110, 200
+
+
+def same(tool, args, sockbox, tmpdir):
+    return difftest.compare(tool, REAL[tool], sockbox, args, False, tmpdir, lambda _a, d: d)
+
+
+def inside(sockbox):
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    tmpdir = tempfile.mkdtemp(prefix="sockbox-ends-")
+    os.chmod(tmpdir, 0o755)
+    keep, results = [], []
+
+    def check(stage, n, commands):
+        for tool, args in commands:
+            diff = same(tool, args, sockbox, tmpdir)
+            results.append(("%s %d rows: %s %s" % (stage, n, tool, " ".join(args)), diff))
+
+    inet = [("netstat", ["-tan"]), ("netstat", ["-tanp"]), ("lsof", ["-i", "-n", "-P"])]
+    try:
+        for n in range(V4_ROWS + 1):
+            check("tcp", n, inet)
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            s.listen(1)
+            keep.append(s)
+        for n in range(1, V6_ROWS + 1):
+            s = socket.socket(socket.AF_INET6)
+            s.bind(("::1", 0))
+            s.listen(1)
+            keep.append(s)
+            check("tcp6", n, inet)
+        for n in range(1, UNIX_ROWS + 1):
+            s = socket.socket(socket.AF_UNIX)
+            # Paths of varied length, so the rows do not all end a page alike.
+            s.bind(os.path.join(tmpdir, "u%d-%s" % (n, "x" * (n % 60))))
+            s.listen(1)
+            keep.append(s)
+            check("unix", n, [("netstat", ["-xa"])])
+    finally:
+        for s in keep:
+            s.close()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    failed = [label for label, diff in results if diff is not None]
+    for label, diff in results:
+        if diff is not None:
+            print("FAIL %s\n%s\n" % (label, diff))
+    print("live_table_ends: %d passed, %d failed%s" % (len(results) - len(failed), len(failed),
+                                                       (": " + ", ".join(failed[:10])) if failed else ""))
+    return 1 if failed else 0
+
+
+def main():
+    sockbox = difftest.sockbox_binary()
+    if not os.access(sockbox, os.X_OK):
+        sys.exit("live_table_ends: no sockbox binary at %s (build it first)" % sockbox)
+    if len(sys.argv) > 1 and sys.argv[1] == "--inside":
+        return inside(sockbox)
+    if os.geteuid() != 0:
+        sys.exit("live_table_ends: needs root (unshare -n)")
+    # Hash tables of its own (set in a parent namespace made for it) and a
+    # /proc of its own: the rows are exactly the ones opened here.
+    argv = ["unshare", "-n", "sh", "-c",
+            "sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 net.ipv4.udp_child_hash_entries=4096 2>/dev/null; "
+            "exec unshare -n -p -f -m --mount-proc \"$@\"", "sh",
+            sys.executable, os.path.abspath(__file__), "--inside"]
+    return subprocess.run(argv, env=dict(os.environ, SOCKBOX_BIN=sockbox)).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
