@@ -4,7 +4,7 @@
 //! service naming, cached per run as lsof caches it.
 
 use super::options::{Options, TCP_STATES, TCPTPI_QUEUES, TCPTPI_STATE};
-use super::scan::{Endpoint, Kind, Proc, Scan, SockFile};
+use super::scan::{Endpoint, File, Kind, Proc, Scan};
 use crate::core::escape::{safe_bytes, safe_cut, safe_len};
 use crate::core::names::hosts::{Hosts, format_v6};
 use crate::core::names::services::{LazyServices, ServiceProto};
@@ -16,6 +16,8 @@ pub struct Names<'a> {
     pub services: &'a LazyServices,
     pub users: &'a mut Users,
     host_cache: HashMap<(bool, [u8; 16]), Vec<u8>>,
+    /// The NAME text before its escaping (reused row to row).
+    name: Vec<u8>,
 }
 
 impl<'a> Names<'a> {
@@ -25,11 +27,16 @@ impl<'a> Names<'a> {
             services,
             users,
             host_cache: HashMap::new(),
+            name: Vec::new(),
         }
     }
 
     /// gethostnm(): the host name, or the numeric form.
     fn host(&mut self, o: &Options, v6: bool, addr: &[u8; 16], out: &mut Vec<u8>) {
+        if !o.host_names {
+            numeric_host(v6, addr, out);
+            return;
+        }
         let key = (v6, *addr);
         if let Some(n) = self.host_cache.get(&key) {
             out.extend_from_slice(n);
@@ -44,13 +51,7 @@ impl<'a> Names<'a> {
         };
         let name = looked.unwrap_or_else(|| {
             let mut n = Vec::new();
-            if v6 {
-                n.push(b'[');
-                format_v6(addr, &mut n);
-                n.push(b']');
-            } else {
-                n.extend_from_slice(format!("{}.{}.{}.{}", addr[0], addr[1], addr[2], addr[3]).as_bytes());
-            }
+            numeric_host(v6, addr, &mut n);
             n
         });
         out.extend_from_slice(&name);
@@ -86,14 +87,31 @@ impl<'a> Names<'a> {
     }
 }
 
+/// An address as lsof prints it without names: dotted v4, bracketed v6.
+fn numeric_host(v6: bool, addr: &[u8; 16], out: &mut Vec<u8>) {
+    if v6 {
+        out.push(b'[');
+        format_v6(addr, out);
+        out.push(b']');
+        return;
+    }
+    for (i, &b) in addr[..4].iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        crate::core::owners::push_decimal(out, b as u64);
+    }
+}
+
 /// printinaddr(): `local[->remote]` with names as asked.
-fn inet_name(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
-    let Kind::Inet(row) = &f.kind else {
+fn inet_name(o: &Options, names: &mut Names, f: &File, out: &mut Vec<u8>) {
+    let Kind::Inet(row) = f.kind else {
         return;
     };
     let (v6_addrs, local, remote) = super::scan::endpoints(row);
     let v6_addrs = &v6_addrs;
-    let mut s = Vec::new();
+    let mut s = std::mem::take(&mut names.name);
+    s.clear();
     for (i, ep) in [local, remote].iter().enumerate() {
         let Some(Endpoint { addr, port }) = ep else { continue };
         if i == 1 {
@@ -124,6 +142,7 @@ fn inet_name(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
         }
     }
     safe_bytes(&s, false, out);
+    names.name = s;
 }
 
 fn unix_type(ty: u32) -> &'static str {
@@ -154,8 +173,8 @@ fn unix_state(u: &super::scan::UnixRow) -> &'static str {
 
 /// The file's TCP/TPI "type" (lsof's lts.type): 0 TCP, 1 UDP, 2 UDPLITE,
 /// the socket type for unix; None when unknown.
-fn tpi_type(f: &SockFile) -> Option<u32> {
-    match &f.kind {
+fn tpi_type(f: &File) -> Option<u32> {
+    match f.kind {
         Kind::Inet(row) => Some(match row.proto {
             super::inet_spec::Proto::Tcp => 0,
             super::inet_spec::Proto::Udp => 1,
@@ -166,8 +185,8 @@ fn tpi_type(f: &SockFile) -> Option<u32> {
 }
 
 /// The NAME column without state (also the `n` field).
-fn name_text(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
-    match &f.kind {
+fn name_text(o: &Options, names: &mut Names, f: &File, out: &mut Vec<u8>) {
+    match f.kind {
         Kind::Inet(_) => inet_name(o, names, f, out),
         Kind::Unix(u) => {
             let mut s = Vec::new();
@@ -183,8 +202,8 @@ fn name_text(o: &Options, names: &mut Names, f: &SockFile, out: &mut Vec<u8>) {
 }
 
 /// print_tcptpi() for the table: `(STATE QR=n QS=n)`.
-fn tcptpi_table(o: &Options, f: &SockFile, out: &mut Vec<u8>) {
-    match &f.kind {
+fn tcptpi_table(o: &Options, f: &File, out: &mut Vec<u8>) {
+    match f.kind {
         Kind::Unix(u) => {
             if o.tcptpi & TCPTPI_STATE != 0 {
                 out.push(b'(');
@@ -222,9 +241,9 @@ fn push_tcp_state(state: u32, out: &mut Vec<u8>) {
 }
 
 /// print_tcptpi() for -F: `TST=…`, `TQR=…`, `TQS=…`.
-fn tcptpi_fields(o: &Options, f: &SockFile, out: &mut Vec<u8>) {
+fn tcptpi_fields(o: &Options, f: &File, out: &mut Vec<u8>) {
     let t = o.terminator;
-    match &f.kind {
+    match f.kind {
         Kind::Unix(u) => {
             if o.tcptpi & TCPTPI_STATE != 0 {
                 out.extend_from_slice(b"TST=");
@@ -248,8 +267,8 @@ fn tcptpi_fields(o: &Options, f: &SockFile, out: &mut Vec<u8>) {
     }
 }
 
-fn type_name(f: &SockFile) -> &'static [u8] {
-    match &f.kind {
+fn type_name(f: &File) -> &'static [u8] {
+    match f.kind {
         Kind::Inet(row) if row.v6 => b"IPv6",
         Kind::Inet(_) => b"IPv4",
         Kind::Unix(_) => b"unix",
@@ -257,16 +276,16 @@ fn type_name(f: &SockFile) -> &'static [u8] {
 }
 
 /// The DEVICE column: the inode for inet sockets, `0x…` for unix ones.
-fn device_into(f: &SockFile, out: &mut Vec<u8>) {
-    match &f.kind {
+fn device_into(f: &File, out: &mut Vec<u8>) {
+    match f.kind {
         Kind::Inet(_) => crate::core::owners::push_decimal(out, f.inode),
         Kind::Unix(u) => out.extend_from_slice(&u.pcb),
     }
 }
 
 /// The NODE column: the protocol for inet sockets, the inode for unix ones.
-fn node_into(f: &SockFile, out: &mut Vec<u8>) {
-    match &f.kind {
+fn node_into(f: &File, out: &mut Vec<u8>) {
+    match f.kind {
         Kind::Inet(row) => out.extend_from_slice(row.proto.name().as_bytes()),
         Kind::Unix(_) => crate::core::owners::push_decimal(out, f.inode),
     }
@@ -278,25 +297,25 @@ fn digits(v: i64) -> usize {
 }
 
 /// SIZE/OFF: `0t<pos>`, or hex past the -o digit count; blank under -s
-/// (lsof records the offset only when -o is given or -s is not).
-fn size_off(o: &Options, f: &SockFile) -> Vec<u8> {
-    offset_text(o, f).unwrap_or_default()
-}
-
-fn offset_text(o: &Options, f: &SockFile) -> Option<Vec<u8>> {
+/// (lsof records the offset only when -o is given or -s is not). Appended
+/// to `out`; false when there is none.
+fn offset_into(o: &Options, f: &File, out: &mut Vec<u8>) -> bool {
     if o.size && !o.offset {
-        return None;
+        return false;
     }
-    let pos = f.offset?;
+    let Some(pos) = f.offset else { return false };
     // A socket's offset is 0: "0t0" without going through fmt.
     if pos == 0 {
-        return Some(b"0t0".to_vec());
+        out.extend_from_slice(b"0t0");
+        return true;
     }
     let s = format!("0t{pos}");
     if o.offset_digits > 0 && s.len() > o.offset_digits + 2 {
-        return Some(format!("{pos:#x}").into_bytes());
+        out.extend_from_slice(format!("{pos:#x}").as_bytes());
+    } else {
+        out.extend_from_slice(s.as_bytes());
     }
-    Some(s.into_bytes())
+    true
 }
 
 fn fd_text(fd: u32) -> [u8; 4] {
@@ -351,7 +370,7 @@ pub fn print(
     }
     if o.field {
         for p in &scan.procs {
-            print_fields(o, names, p, out, err);
+            print_fields(o, names, scan, p, out, err);
             spill(out, sink);
         }
         return scan.procs.len();
@@ -390,13 +409,15 @@ pub fn print(
         ppid_w = ppid_w.max(digits(p.ppid as i64));
         pgid_w = pgid_w.max(digits(p.pgid as i64));
         user_w = user_w.max(user.len());
-        for f in &p.files {
+        for ref f in scan.files(p) {
             fd_w = fd_w.max(fd_text(f.fd).len() + 2);
             type_w = type_w.max(type_name(f).len());
             scratch.clear();
             device_into(f, &mut scratch);
             dev_w = dev_w.max(scratch.len());
-            sz_w = sz_w.max(size_off(o, f).len());
+            scratch.clear();
+            offset_into(o, f, &mut scratch);
+            sz_w = sz_w.max(scratch.len());
             scratch.clear();
             node_into(f, &mut scratch);
             node_w = node_w.max(scratch.len());
@@ -452,7 +473,7 @@ pub fn print(
         let user = names.user_rows(o, p.uid, p.files.len(), err);
         right(&mut lead, &user, user_w);
         lead.push(b' ');
-        for f in &p.files {
+        for ref f in scan.files(p) {
             out.extend_from_slice(&lead);
             right(out, &fd_text(f.fd), fd_w - 2);
             out.push(f.access);
@@ -464,7 +485,9 @@ pub fn print(
             device_into(f, &mut scratch);
             right(out, &scratch, dev_w);
             out.push(b' ');
-            right(out, &size_off(o, f), sz_w);
+            scratch.clear();
+            offset_into(o, f, &mut scratch);
+            right(out, &scratch, sz_w);
             out.push(b' ');
             scratch.clear();
             node_into(f, &mut scratch);
@@ -485,7 +508,7 @@ pub fn print(
     scan.procs.len()
 }
 
-fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err: &mut Vec<u8>) {
+fn print_fields(o: &Options, names: &mut Names, scan: &Scan, p: &Proc, out: &mut Vec<u8>, err: &mut Vec<u8>) {
     let t = o.terminator;
     let on = |c: u8| o.fields[c as usize];
     out.push(b'p');
@@ -519,7 +542,7 @@ fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err
     if t == 0 {
         out.push(b'\n');
     }
-    for f in &p.files {
+    for ref f in scan.files(p) {
         let mut n = 0;
         let mut field = |out: &mut Vec<u8>, id: u8, v: &[u8]| {
             out.push(id);
@@ -553,9 +576,8 @@ fn print_fields(o: &Options, names: &mut Names, p: &Proc, out: &mut Vec<u8>, err
                 field(out, b'd', &d);
             }
         }
-        if on(b'o')
-            && let Some(s) = offset_text(o, f)
-        {
+        let mut s = Vec::new();
+        if on(b'o') && offset_into(o, f, &mut s) {
             field(out, b'o', &s);
         }
         if on(b'i') && matches!(f.kind, Kind::Unix(_)) {

@@ -19,7 +19,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 
 /// A row of /proc/net/{tcp,udp,udplite}{,6} as lsof keeps it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InetRow {
     pub v6: bool,
     pub proto: Proto,
@@ -48,10 +48,12 @@ pub struct UnixRow {
 pub struct Tables {
     /// Rows in table order, and where each inode's row is: a map of small
     /// values holds 120,000 sockets in a third of the memory of a map of
-    /// rows (its buckets are at most 7/8 full, and often half empty).
+    /// rows (its buckets are at most 7/8 full, and often half empty), and
+    /// a selected file points at its row instead of holding a copy.
     inet_rows: Vec<InetRow>,
     inet: HashMap<u64, u32, BuildInodeHasher>,
-    unix: HashMap<u64, UnixRow, BuildInodeHasher>,
+    unix_rows: Vec<UnixRow>,
+    unix: HashMap<u64, u32, BuildInodeHasher>,
 }
 
 /// One endpoint as printed: address (v4 in the first 4 bytes) and port.
@@ -61,23 +63,48 @@ pub struct Endpoint {
     pub port: u32,
 }
 
-#[derive(Debug, Clone)]
-pub enum Kind {
-    Inet(InetRow),
-    Unix(UnixRow),
+/// Which row of the tables a socket is.
+#[derive(Debug, Clone, Copy)]
+pub enum RowRef {
+    Inet(u32),
+    Unix(u32),
 }
 
-/// One selected socket file.
-#[derive(Debug, Clone)]
+/// A socket's row, as printing reads it.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    Inet(&'a InetRow),
+    Unix(&'a UnixRow),
+}
+
+/// One selected socket file: 32 bytes, as there can be 100,000 of them.
+#[derive(Debug)]
 pub struct SockFile {
+    pub inode: u64,
+    pub row: RowRef,
+    pub fd: u32,
+    pub access: u8,
+    /// Its fdinfo, where it was read (only `-F G` needs it); else a
+    /// socket's: offset 0, open read-write.
+    pub fdinfo: Option<Box<FdInfo>>,
+}
+
+/// fdinfo `pos:` and `flags:`.
+#[derive(Debug)]
+pub struct FdInfo {
+    pub offset: Option<u64>,
+    pub flags: Option<u64>,
+}
+
+/// A selected file with its row, for printing.
+#[derive(Clone, Copy)]
+pub struct File<'a> {
     pub fd: u32,
     pub inode: u64,
-    pub kind: Kind,
     pub access: u8,
-    /// fdinfo `pos:`.
     pub offset: Option<u64>,
-    /// fdinfo `flags:`.
     pub flags: Option<u64>,
+    pub kind: Kind<'a>,
 }
 
 pub struct Proc {
@@ -92,8 +119,34 @@ pub struct Proc {
 /// What one scan found, plus the "found" marks it leaves in `Options`.
 pub struct Scan {
     pub procs: Vec<Proc>,
+    /// The rows the files point at.
+    tables: Tables,
     /// An ORed process selector matched: lsof would list all its files.
     pub refused: bool,
+}
+
+impl Scan {
+    /// A process's files with their rows, in fd order.
+    pub fn files<'a>(&'a self, p: &'a Proc) -> impl Iterator<Item = File<'a>> + 'a {
+        p.files.iter().map(|f| {
+            let (offset, flags) = match &f.fdinfo {
+                Some(i) => (i.offset, i.flags),
+                None => (Some(0), Some(libc::O_RDWR as u64)),
+            };
+            let kind = match f.row {
+                RowRef::Inet(i) => Kind::Inet(&self.tables.inet_rows[i as usize]),
+                RowRef::Unix(i) => Kind::Unix(&self.tables.unix_rows[i as usize]),
+            };
+            File {
+                fd: f.fd,
+                inode: f.inode,
+                access: f.access,
+                offset,
+                flags,
+                kind,
+            }
+        })
+    }
 }
 
 impl Tables {
@@ -211,7 +264,7 @@ impl Tables {
     fn load_unix(&mut self, root: &SysRoot, o: &Options, reader: &mut LineReader, err: &mut Vec<u8>) {
         let mut header = true;
         let mut stop = false;
-        let unix = &mut self.unix;
+        let (unix, rows) = (&mut self.unix, &mut self.unix_rows);
         let _ = reader.read(&root.path("/proc/net/unix"), |line| {
             if stop {
                 return;
@@ -245,16 +298,14 @@ impl Tables {
             let ty = strtoul(f[4], 16).map(|t| t as u32).unwrap_or(u32::MAX);
             let flags = strtoul(f[3], 16).unwrap_or(0);
             let state = strtoul(f[5], 16).unwrap_or(0);
-            unix.insert(
-                inode,
-                UnixRow {
-                    pcb,
-                    path,
-                    ty,
-                    flags,
-                    state,
-                },
-            );
+            unix.insert(inode, rows.len() as u32);
+            rows.push(UnixRow {
+                pcb,
+                path,
+                ty,
+                flags,
+                state,
+            });
         });
     }
 }
@@ -329,6 +380,84 @@ fn strtoul(s: &[u8], base: u32) -> Option<u64> {
 }
 
 fn parse_inet_row(line: &[u8], v6: bool, proto: Proto) -> Option<(u64, InetRow)> {
+    let Some((row, rest)) = kernel_row_prefix(line, v6, proto) else {
+        return parse_inet_row_fields(line, v6, proto);
+    };
+    // tr, when, retrnsmt, uid, timeout, inode: lsof's split of the rest.
+    let (f, n) = take_fields::<6>(&line[rest..], b":");
+    if n < 6 {
+        return None;
+    }
+    Some((strtoul(f[5], 0)?, row))
+}
+
+/// The fixed-width start of a row as the kernel writes it (`%4d: `, then
+/// `%08X:%04X %08X:%04X %02X %08X:%08X ` with 32-digit addresses for v6),
+/// decoded in place, and where the rest begins. None when the row has any
+/// other shape: it then goes through lsof's word split. Where it matches,
+/// that split gives exactly these words (each ends at its one separator),
+/// so both paths read the same values (a test holds them to it).
+fn kernel_row_prefix(line: &[u8], v6: bool, proto: Proto) -> Option<(InetRow, usize)> {
+    let mut i = 0;
+    while line.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let sl = i;
+    while line.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if i == sl || line.get(i) != Some(&b':') || line.get(i + 1) != Some(&b' ') {
+        return None;
+    }
+    i += 2;
+    let a = if v6 { 32 } else { 8 };
+    // Each word's width and the separator that ends it.
+    let shape: [(usize, u8); 7] = [
+        (a, b':'),
+        (4, b' '),
+        (a, b':'),
+        (4, b' '),
+        (2, b' '),
+        (8, b':'),
+        (8, b' '),
+    ];
+    let mut words: [&[u8]; 7] = [&[]; 7];
+    for (slot, &(width, sep)) in words.iter_mut().zip(&shape) {
+        let word = line.get(i..i + width)?;
+        if !word.iter().all(u8::is_ascii_hexdigit) || line.get(i + width) != Some(&sep) {
+            return None;
+        }
+        *slot = word;
+        i += width + 1;
+    }
+    let hex = |w: &[u8]| {
+        w.iter()
+            .fold(0u64, |v, &b| (v << 4) | (b as char).to_digit(16).unwrap_or(0) as u64)
+    };
+    let addr = |w: &[u8]| -> [u8; 16] {
+        if v6 {
+            return decode_addr(w, true).bytes;
+        }
+        let mut b = [0u8; 16];
+        b[..4].copy_from_slice(&(hex(w) as u32).to_ne_bytes());
+        b
+    };
+    let row = InetRow {
+        v6,
+        proto,
+        local: addr(words[0]),
+        local_port: hex(words[1]) as u32,
+        remote: addr(words[2]),
+        remote_port: hex(words[3]) as u32,
+        state: hex(words[4]) as u32,
+        txq: hex(words[5]),
+        rxq: hex(words[6]),
+    };
+    Some((row, i))
+}
+
+/// A row split into words as lsof's get_fields() splits it.
+fn parse_inet_row_fields(line: &[u8], v6: bool, proto: Proto) -> Option<(u64, InetRow)> {
     let (f, n) = take_fields::<14>(line, b":");
     if n < 14 {
         return None;
@@ -535,7 +664,11 @@ impl Scan {
         root.path_into(b"/proc", &mut path);
         let base_len = path.len();
         let Ok(dir) = std::fs::read_dir(OsStr::from_bytes(&path)) else {
-            return Scan { procs, refused: false };
+            return Scan {
+                procs,
+                tables: Tables::default(),
+                refused: false,
+            };
         };
         let mut pids: Vec<u32> = dir
             .filter_map(|e| e.ok())
@@ -556,7 +689,11 @@ impl Scan {
                 continue;
             }
             if primary && o.refuse_selected_procs {
-                return Scan { procs, refused: true };
+                return Scan {
+                    procs,
+                    tables: Tables::default(),
+                    refused: true,
+                };
             }
             kept.push((*pid, uid, st, sf, primary));
         }
@@ -582,7 +719,7 @@ impl Scan {
             for s in &sock_fds {
                 let mut fsf = if primary { sf } else { 0 };
                 fsf |= fd_flag(o, s.fd);
-                let Some((kind, more)) = classify(o, tables, s.inode) else {
+                let Some((row, more)) = classify(o, tables, s.inode) else {
                     continue;
                 };
                 if more & sel::EXCLF != 0 {
@@ -601,7 +738,7 @@ impl Scan {
                 // Selected. A socket's file is always open read-write at
                 // offset 0, so fdinfo is read only for what it alone holds:
                 // the open flags of the -F G field.
-                let (offset, flags) = if o.field && o.fields[b'G' as usize] {
+                let (info, flags) = if o.field && o.fields[b'G' as usize] {
                     path.truncate(pid_len);
                     path.extend_from_slice(b"fdinfo/");
                     push_decimal(&mut path, s.fd as u64);
@@ -609,9 +746,10 @@ impl Scan {
                     if read_into(&path, &mut stat_buf).is_err() {
                         continue;
                     }
-                    fdinfo(&stat_buf)
+                    let (offset, flags) = fdinfo(&stat_buf);
+                    (Some(Box::new(FdInfo { offset, flags })), flags)
                 } else {
-                    (Some(0), Some(libc::O_RDWR as u64))
+                    (None, Some(libc::O_RDWR as u64))
                 };
                 let access = match flags.map(|f| f & 3) {
                     Some(0) => b'r',
@@ -619,12 +757,11 @@ impl Scan {
                     _ => b'u',
                 };
                 files.push(SockFile {
-                    fd: s.fd,
                     inode: s.inode,
-                    kind,
+                    row,
+                    fd: s.fd,
                     access,
-                    offset,
-                    flags,
+                    fdinfo: info,
                 });
             }
             if !files.is_empty() {
@@ -638,36 +775,42 @@ impl Scan {
                 });
             }
         }
-        Scan { procs, refused: false }
+        Scan {
+            procs,
+            tables: tables.unwrap_or_default(),
+            refused: false,
+        }
     }
 }
 
-/// The socket's kind and the selection flags it earns (lsof's
+/// The socket's row and the selection flags it earns (lsof's
 /// process_proc_sock()); None when it is in none of the loaded tables.
-fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(Kind, u32)> {
-    if let Some(u) = tables.unix.get(&inode) {
+fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(RowRef, u32)> {
+    if let Some(&u) = tables.unix.get(&inode) {
         let f = if o.unix { sel::UNX } else { 0 };
-        return Some((Kind::Unix(u.clone()), f));
+        return Some((RowRef::Unix(u), f));
     }
-    let row = *tables.inet_rows.get(*tables.inet.get(&inode)? as usize)?;
+    let index = *tables.inet.get(&inode)?;
+    let row = tables.inet_rows.get(index as usize)?;
+    let found = RowRef::Inet(index);
     let mut f = 0;
     let st = row.state as usize;
     if st < 12 {
         if o.tcp_exclude[st] {
-            return Some((dummy_kind(row), sel::EXCLF));
+            return Some((found, sel::EXCLF));
         }
         if o.tcp_include.iter().any(|&s| s != 0) {
             if o.tcp_include[st] != 0 {
                 o.tcp_include[st] = 2;
             } else {
-                return Some((dummy_kind(row), sel::EXCLF));
+                return Some((found, sel::EXCLF));
             }
         }
     }
     if o.net.selects(row.v6) {
         f |= sel::NET;
     }
-    let (v6_addrs, local, remote) = endpoints(&row);
+    let (v6_addrs, local, remote) = endpoints(row);
     if o.selflags & sel::NA != 0 {
         let mut m = false;
         if let Some(r) = &remote {
@@ -680,11 +823,7 @@ fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(Kind, u32)>
             f |= sel::NA;
         }
     }
-    Some((Kind::Inet(row), f))
-}
-
-fn dummy_kind(row: InetRow) -> Kind {
-    Kind::Inet(row)
+    Some((found, f))
 }
 
 /// The endpoints as lsof prints and matches them (ent_inaddr): each only
@@ -813,6 +952,59 @@ mod tests {
         assert_eq!(f, vec![&b"0"[..], b"0100007F", b"1F90", b"x"]);
         let f: Vec<&[u8]> = fields(b"a::b", b":").collect();
         assert_eq!(f, vec![&b"a"[..], b"", b"b"]);
+    }
+
+    #[test]
+    fn kernel_rows_read_alike_on_both_paths() {
+        let rows: [(&[u8], bool); 4] = [
+            (b"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 21166 1 0000000000000000 100 0 0 10 0                     ", false),
+            (b"12345: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00001234 00000000     0        0 0 3 0000000000000000", false),
+            (b"   1: 00000000000000000000000001000000:0016 00000000000000000000FFFF0100007F:D431 01 00000010:0000002A 02:000AFC4C 00000000  1000        0 98765 2 0000000000000000 20 4 30 10 -1", true),
+            (b"   2: 0000000000000000FFFF00000100007F:0035 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 4242 2 0000000000000000 0", true),
+        ];
+        for (line, v6) in rows {
+            assert!(
+                kernel_row_prefix(line, v6, Proto::Tcp).is_some(),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+            assert!(parse_inet_row(line, v6, Proto::Tcp).is_some());
+            assert_eq!(
+                parse_inet_row(line, v6, Proto::Tcp),
+                parse_inet_row_fields(line, v6, Proto::Tcp)
+            );
+        }
+        // Any damage: the fast path either declines or agrees with lsof's split.
+        let bytes = b" :\t0Fg\0\n-x9";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..50_000 {
+            let (base, v6) = rows[next(rows.len())];
+            let mut line = base.to_vec();
+            for _ in 0..1 + next(3) {
+                let at = next(line.len());
+                match next(3) {
+                    0 => line[at] = bytes[next(bytes.len())],
+                    1 => line.insert(at, bytes[next(bytes.len())]),
+                    _ => {
+                        line.remove(at);
+                    }
+                }
+            }
+            for proto in [Proto::Tcp, Proto::Udp] {
+                assert_eq!(
+                    parse_inet_row(&line, v6, proto),
+                    parse_inet_row_fields(&line, v6, proto),
+                    "{}",
+                    String::from_utf8_lossy(&line)
+                );
+            }
+        }
     }
 
     #[test]
