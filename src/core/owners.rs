@@ -55,9 +55,7 @@ impl Owners {
         } else {
             base
         };
-        // /proc lists ascending pids and fds, which is what the originals
-        // see; a snapshot folder lists in its filesystem's order.
-        let sort = base != b"/proc";
+        let sort = needs_sort(base);
         let Ok(dir) = std::fs::read_dir(OsStr::from_bytes(base)) else {
             o.no_proc = true;
             return o;
@@ -93,6 +91,13 @@ impl Owners {
         }
         o
     }
+}
+
+/// Whether listings under the proc folder `base` must be sorted: /proc
+/// lists ascending pids and fds, which is what the originals see; a
+/// snapshot folder lists in its filesystem's order.
+pub fn needs_sort(base: &[u8]) -> bool {
+    base != b"/proc"
 }
 
 /// Reused buffers for `pid_socket_fds` (one per walking thread).
@@ -137,35 +142,68 @@ pub fn read_socket_fds(
     if dirfd < 0 {
         return Err(io::Error::last_os_error());
     }
-    let dir = unsafe { libc::fdopendir(dirfd) };
-    if dir.is_null() {
-        let e = io::Error::last_os_error();
-        unsafe { libc::close(dirfd) };
-        return Err(e);
-    }
+    // The folder is listed a few hundred entries at a time and each batch's
+    // links read at once, while the kernel's entries for them are still in
+    // the cache: a quarter less time than listing a big process whole
+    // first. A snapshot's folder (not in fd order) is listed whole, sorted.
+    let mut listing = [0u8; 4096];
     fd_nums.clear();
     loop {
-        let ent = unsafe { libc::readdir(dir) };
-        if ent.is_null() {
-            break;
+        if !sort {
+            fd_nums.clear();
         }
-        let name = unsafe { std::ffi::CStr::from_ptr((*ent).d_name.as_ptr()) };
-        if let Some(fd) = parse_decimal(name.to_bytes()) {
-            fd_nums.push(fd);
+        let more = list_fds(dirfd, &mut listing, fd_nums);
+        if !sort {
+            links_of(dirfd, fd_nums, out);
+        }
+        if !more {
+            break;
         }
     }
     if sort {
         fd_nums.sort_unstable();
+        links_of(dirfd, fd_nums, out);
     }
-    let fd_of_dir = unsafe { libc::dirfd(dir) };
+    unsafe { libc::close(dirfd) };
+    Ok(())
+}
+
+/// One getdents64() of the folder `dirfd` into `buf`: the entries named
+/// by a number, appended to `fds`; false at the end (or on an error, which
+/// ends the listing as readdir() would).
+fn list_fds(dirfd: libc::c_int, buf: &mut [u8], fds: &mut Vec<u32>) -> bool {
+    let n = unsafe { libc::syscall(libc::SYS_getdents64, dirfd, buf.as_mut_ptr(), buf.len()) };
+    if n <= 0 {
+        return false;
+    }
+    // linux_dirent64: ino u64, off i64, reclen u16, type u8, then the
+    // NUL-ended name, padded to `reclen`.
+    let data = &buf[..n as usize];
+    let mut at = 0;
+    while let Some(head) = data.get(at..at + 19) {
+        let reclen = u16::from_ne_bytes([head[16], head[17]]) as usize;
+        let Some(name) = data.get(at + 19..at + reclen) else {
+            break;
+        };
+        let name = &name[..memchr::memchr(0, name).unwrap_or(name.len())];
+        if let Some(fd) = parse_decimal(name) {
+            fds.push(fd);
+        }
+        at += reclen.max(1);
+    }
+    true
+}
+
+/// readlinkat() of each fd of the folder `dirfd`; the sockets to `out`.
+fn links_of(dirfd: libc::c_int, fds: &[u32], out: &mut Vec<SocketFd>) {
     let mut link = [0u8; 64];
     let mut name = [0u8; 12];
-    for &fd in fd_nums.iter() {
+    for &fd in fds {
         let mut tmp = [0u8; 20];
         let digits = crate::core::out::fmt_u64(fd as u64, &mut tmp);
         name[..digits.len()].copy_from_slice(digits);
         name[digits.len()] = 0;
-        let n = unsafe { libc::readlinkat(fd_of_dir, name.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
+        let n = unsafe { libc::readlinkat(dirfd, name.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
         if n <= 0 {
             continue;
         }
@@ -173,8 +211,6 @@ pub fn read_socket_fds(
             out.push(SocketFd { fd, inode });
         }
     }
-    unsafe { libc::closedir(dir) };
-    Ok(())
 }
 
 /// `socket:[N]` or `[0000]:N` → N.

@@ -8,7 +8,7 @@
 
 use super::inet_spec::Proto;
 use super::options::{Options, atoi, sel};
-use crate::core::owners::{BuildInodeHasher, FdScratch, parse_decimal, pid_socket_fds, push_decimal};
+use crate::core::owners::{BuildInodeHasher, FdScratch, needs_sort, parse_decimal, pid_socket_fds, push_decimal};
 use crate::core::par;
 use crate::core::proc_net::{LineReader, ReadAhead, decode_addr};
 use crate::core::procinfo::status_euid;
@@ -898,10 +898,11 @@ fn walk_fds_and_load<T>(
 ) -> (Vec<Option<Vec<crate::core::owners::SocketFd>>>, Option<T>) {
     let has_socket = |fds: &Option<Vec<crate::core::owners::SocketFd>>| fds.as_ref().is_some_and(|v| !v.is_empty());
     let at_once = par::threads_for(pids.len()) > 1;
+    let sort = needs_sort(base);
     let (all_fds, tables) = par::map_ordered_waking(
         pids,
         FdScratch::default,
-        |scratch, &pid| pid_socket_fds(base, pid, true, scratch).ok(),
+        |scratch, &pid| pid_socket_fds(base, pid, sort, scratch).ok(),
         |fds| at_once || has_socket(fds),
         load,
     );

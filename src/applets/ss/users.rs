@@ -44,7 +44,7 @@ impl Users {
         };
         let mut path = Vec::new();
         let mut scratch = FdScratch::default();
-        let sort = proc_root.as_os_str().as_bytes() != b"/proc";
+        let sort = crate::core::owners::needs_sort(proc_root.as_os_str().as_bytes());
         for p in &owners.procs {
             let comm = users.comms.len() as u32;
             users.comms.push(screened(read_comm(proc_root, p.pid, &mut path)));
