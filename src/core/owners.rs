@@ -142,27 +142,47 @@ pub fn read_socket_fds(
     if dirfd < 0 {
         return Err(io::Error::last_os_error());
     }
-    // The folder is listed a few hundred entries at a time and each batch's
-    // links read at once, while the kernel's entries for them are still in
-    // the cache: a quarter less time than listing a big process whole
-    // first. A snapshot's folder (not in fd order) is listed whole, sorted.
     let mut listing = [0u8; 4096];
     fd_nums.clear();
+    if sort {
+        // A snapshot's folder (not in fd order): listed whole, sorted.
+        while list_fds(dirfd, &mut listing, fd_nums) {}
+        fd_nums.sort_unstable();
+        links_of(dirfd, fd_nums, out);
+        unsafe { libc::close(dirfd) };
+        return Ok(());
+    }
+    // /proc/PID/fd is listed a few hundred entries at a time and each
+    // batch's links read at once, while the kernel's entries for them are
+    // still in the cache (a quarter less time than listing a big process
+    // whole first). A batch of consecutive fds (a server's thousands of
+    // connections) is followed by reading the next fds' links straight
+    // away, without listing them, up to the first that is not open; the
+    // listing then goes on from that one (its position is the fd + 2, after
+    // `.` and `..`). Every fd is listed or read once, in fd order.
     loop {
-        if !sort {
-            fd_nums.clear();
-        }
+        fd_nums.clear();
         let more = list_fds(dirfd, &mut listing, fd_nums);
-        if !sort {
-            links_of(dirfd, fd_nums, out);
-        }
+        links_of(dirfd, fd_nums, out);
         if !more {
             break;
         }
-    }
-    if sort {
-        fd_nums.sort_unstable();
-        links_of(dirfd, fd_nums, out);
+        let (Some(&first), Some(&last)) = (fd_nums.first(), fd_nums.last()) else {
+            continue;
+        };
+        if fd_nums.len() < 32 || (last - first) as usize + 1 != fd_nums.len() {
+            continue;
+        }
+        let mut fd = last + 1;
+        while let Some(link) = link_of(dirfd, fd) {
+            if let Some(inode) = link {
+                out.push(SocketFd { fd, inode });
+            }
+            fd += 1;
+        }
+        if unsafe { libc::lseek(dirfd, fd as libc::off_t + 2, libc::SEEK_SET) } < 0 {
+            break;
+        }
     }
     unsafe { libc::close(dirfd) };
     Ok(())
@@ -196,21 +216,27 @@ fn list_fds(dirfd: libc::c_int, buf: &mut [u8], fds: &mut Vec<u32>) -> bool {
 
 /// readlinkat() of each fd of the folder `dirfd`; the sockets to `out`.
 fn links_of(dirfd: libc::c_int, fds: &[u32], out: &mut Vec<SocketFd>) {
-    let mut link = [0u8; 64];
-    let mut name = [0u8; 12];
     for &fd in fds {
-        let mut tmp = [0u8; 20];
-        let digits = crate::core::out::fmt_u64(fd as u64, &mut tmp);
-        name[..digits.len()].copy_from_slice(digits);
-        name[digits.len()] = 0;
-        let n = unsafe { libc::readlinkat(dirfd, name.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
-        if n <= 0 {
-            continue;
-        }
-        if let Some(inode) = socket_inode(&link[..n as usize]) {
+        if let Some(Some(inode)) = link_of(dirfd, fd) {
             out.push(SocketFd { fd, inode });
         }
     }
+}
+
+/// The link of fd `fd` in the folder `dirfd`: None when it cannot be read
+/// (not open), else its socket inode if it is a socket.
+fn link_of(dirfd: libc::c_int, fd: u32) -> Option<Option<u64>> {
+    let mut link = [0u8; 64];
+    let mut name = [0u8; 12];
+    let mut tmp = [0u8; 20];
+    let digits = crate::core::out::fmt_u64(fd as u64, &mut tmp);
+    name[..digits.len()].copy_from_slice(digits);
+    name[digits.len()] = 0;
+    let n = unsafe { libc::readlinkat(dirfd, name.as_ptr().cast(), link.as_mut_ptr().cast(), link.len()) };
+    if n <= 0 {
+        return None;
+    }
+    Some(socket_inode(&link[..n as usize]))
 }
 
 /// `socket:[N]` or `[0000]:N` → N.
@@ -291,6 +317,70 @@ mod tests {
         assert_eq!(socket_inode(b"pipe:[123]"), None);
         assert_eq!(socket_inode(b"/dev/null"), None);
         assert_eq!(socket_inode(b"socket:[99999999999999999999999]"), None);
+    }
+
+    #[test]
+    fn live_fd_folder_read_in_batches_and_runs_matches_a_plain_listing() {
+        // 1,200 socket fds in a row (runs read without listing), gaps in
+        // them, and files among them; fds 0..2 and the harness's come first.
+        let mut held = Vec::new();
+        for _ in 0..600 {
+            let mut pair = [0; 2];
+            assert_eq!(
+                unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr()) },
+                0
+            );
+            held.extend(pair);
+        }
+        for &at in &[200usize, 201, 450, 451, 452, 700, 1199] {
+            unsafe { libc::close(held[at]) };
+            held[at] = -1;
+        }
+        let file = std::fs::File::open("/proc/self/status").unwrap();
+        let plain = || -> Vec<SocketFd> {
+            let mut fds: Vec<u32> = std::fs::read_dir("/proc/self/fd")
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect();
+            fds.sort_unstable();
+            fds.into_iter()
+                .filter_map(|fd| {
+                    let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()?;
+                    Some(SocketFd {
+                        fd,
+                        inode: socket_inode(link.as_os_str().as_bytes())?,
+                    })
+                })
+                .collect()
+        };
+        // Other tests open and close fds meanwhile: the two must agree in
+        // one of a few tries, and ours must hold every fd held here.
+        let pid = std::process::id();
+        let mut agreed = false;
+        for _ in 0..20 {
+            let before = plain();
+            let ours = pid_socket_fds(b"/proc", pid, false, &mut FdScratch::default()).unwrap();
+            let after = plain();
+            let ours_fds: Vec<u32> = ours.iter().map(|s| s.fd).collect();
+            for &fd in held.iter().filter(|&&fd| fd >= 0) {
+                assert!(ours_fds.contains(&(fd as u32)), "fd {fd} missing");
+            }
+            assert!(ours_fds.windows(2).all(|w| w[0] < w[1]), "not in fd order");
+            let same = |a: &[SocketFd]| {
+                a.iter()
+                    .map(|s| (s.fd, s.inode))
+                    .eq(ours.iter().map(|s| (s.fd, s.inode)))
+            };
+            if same(&before) && same(&after) {
+                agreed = true;
+                break;
+            }
+        }
+        assert!(agreed);
+        drop(file);
+        for fd in held.into_iter().filter(|&fd| fd >= 0) {
+            unsafe { libc::close(fd) };
+        }
     }
 
     #[test]
