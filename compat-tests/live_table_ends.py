@@ -15,9 +15,15 @@ tcp6 stays empty (only its header), then IPv6, then unix sockets — and at
 each count `netstat -tan`, `netstat -tanp`, `lsof -i -n -P` and
 `netstat -xa` must print what the real tools print (stdout, stderr, exit
 status). A table cut one page early or late shows as rows missing or twice.
+
+Then 6,000 connections more (12,000 sockets held by this one process, far
+past the fd listing's batches and the runs read without listing, and enough
+rows for lsof's table to be written on several threads) under the same
+comparison, with port names, TCP queues and -F too.
 """
 
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -31,6 +37,7 @@ REAL = {"netstat": "/usr/bin/netstat", "lsof": "/usr/bin/lsof"}
 # tcp rows are 150 bytes (27 to a 4 KiB page), tcp6 rows 178 (23), unix
 # rows ~60 to ~120 with their paths: enough of each to cross 4 pages.
 V4_ROWS, V6_ROWS, UNIX_ROWS = 140, 110, 200
+MANY_CONNECTIONS = 6000
 
 
 def same(tool, args, sockbox, tmpdir):
@@ -69,6 +76,25 @@ def inside(sockbox):
             s.listen(1)
             keep.append(s)
             check("unix", n, [("netstat", ["-xa"])])
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(20000, hard), hard))
+        server = socket.socket(socket.AF_INET6)
+        server.bind(("::", 0))
+        server.listen(4096)
+        keep.append(server)
+        port = server.getsockname()[1]
+        for i in range(MANY_CONNECTIONS):
+            # IPv6, v4-mapped (an IPv6 socket printed as IPv4) and IPv4
+            # clients; the dual-stack server's ends are all IPv6 sockets.
+            family, host = [(socket.AF_INET6, "::1"), (socket.AF_INET6, "::ffff:127.0.0.1"),
+                            (socket.AF_INET, "127.0.0.1")][i % 3]
+            c = socket.socket(family)
+            c.connect((host, port))
+            a, _ = server.accept()
+            keep += [c, a]
+        check("many", 2 * MANY_CONNECTIONS, inet + [
+            ("lsof", ["-i", "-n"]), ("lsof", ["-i", "-n", "-P", "-T", "qs"]),
+            ("lsof", ["-i", "-P", "-n", "-R", "+c", "15"]), ("lsof", ["-i", "-n", "-P", "-F", "pcfn"])])
     finally:
         for s in keep:
             s.close()

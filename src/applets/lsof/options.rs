@@ -1356,6 +1356,12 @@ impl Regex {
     }
 }
 
+// Safety: a compiled regex_t is only read after regcomp (regexec is
+// MT-Safe in glibc and POSIX), and only `Drop` frees it, through `&mut`.
+// Options (which holds the -c regexes) is shared with the threads that
+// write the table's rows; they never match.
+unsafe impl Sync for Regex {}
+
 impl Drop for Regex {
     fn drop(&mut self) {
         unsafe { libc::regfree(&mut *self.re) }

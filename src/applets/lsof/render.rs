@@ -7,7 +7,7 @@ use super::options::{Options, TCP_STATES, TCPTPI_QUEUES, TCPTPI_STATE};
 use super::scan::{Endpoint, File, Kind, Proc, Scan};
 use crate::core::escape::{safe_bytes, safe_cut, safe_len};
 use crate::core::names::hosts::{Hosts, format_v6};
-use crate::core::names::services::{LazyServices, ServiceProto};
+use crate::core::names::services::{LazyServices, ServiceProto, Services};
 use crate::core::names::users::Users;
 use std::collections::HashMap;
 
@@ -16,8 +16,6 @@ pub struct Names<'a> {
     pub services: &'a LazyServices,
     pub users: &'a mut Users,
     host_cache: HashMap<(bool, [u8; 16]), Vec<u8>>,
-    /// The NAME text before its escaping (reused row to row).
-    name: Vec<u8>,
 }
 
 impl<'a> Names<'a> {
@@ -27,7 +25,6 @@ impl<'a> Names<'a> {
             services,
             users,
             host_cache: HashMap::new(),
-            name: Vec::new(),
         }
     }
 
@@ -103,14 +100,51 @@ fn numeric_host(v6: bool, addr: &[u8; 16], out: &mut Vec<u8>) {
     }
 }
 
-/// printinaddr(): `local[->remote]` with names as asked.
-fn inet_name(o: &Options, names: &mut Names, f: &File, out: &mut Vec<u8>) {
+/// How NAME names hosts and ports: `Names` looks them up (and caches, as
+/// lsof does); `Numeric` prints addresses as numbers and reads services
+/// from a table loaded beforehand, so rows can be written on several
+/// threads.
+trait Naming {
+    fn host(&mut self, o: &Options, v6: bool, addr: &[u8; 16], out: &mut Vec<u8>);
+    fn service(&mut self, o: &Options, proto: ServiceProto, port: u16) -> Option<&[u8]>;
+}
+
+impl Naming for Names<'_> {
+    fn host(&mut self, o: &Options, v6: bool, addr: &[u8; 16], out: &mut Vec<u8>) {
+        Names::host(self, o, v6, addr, out)
+    }
+
+    fn service(&mut self, o: &Options, proto: ServiceProto, port: u16) -> Option<&[u8]> {
+        if !o.port_names {
+            return None;
+        }
+        self.services.get().first_name(proto, port)
+    }
+}
+
+/// Naming without host names (`-n`).
+struct Numeric<'s> {
+    /// Loaded when port names are asked for.
+    services: Option<&'s Services>,
+}
+
+impl Naming for Numeric<'_> {
+    fn host(&mut self, _o: &Options, v6: bool, addr: &[u8; 16], out: &mut Vec<u8>) {
+        numeric_host(v6, addr, out)
+    }
+
+    fn service(&mut self, _o: &Options, proto: ServiceProto, port: u16) -> Option<&[u8]> {
+        self.services?.first_name(proto, port)
+    }
+}
+
+/// printinaddr(): `local[->remote]` with names as asked; `s` is scratch.
+fn inet_name(o: &Options, names: &mut (impl Naming + ?Sized), f: &File, s: &mut Vec<u8>, out: &mut Vec<u8>) {
     let Kind::Inet(row) = f.kind else {
         return;
     };
     let (v6_addrs, local, remote) = super::scan::endpoints(row);
     let v6_addrs = &v6_addrs;
-    let mut s = std::mem::take(&mut names.name);
     s.clear();
     for (i, ep) in [local, remote].iter().enumerate() {
         let Some(Endpoint { addr, port }) = ep else { continue };
@@ -121,7 +155,7 @@ fn inet_name(o: &Options, names: &mut Names, f: &File, out: &mut Vec<u8>) {
         if addr[..n].iter().all(|&b| b == 0) {
             s.push(b'*');
         } else {
-            names.host(o, *v6_addrs, addr, &mut s);
+            names.host(o, *v6_addrs, addr, s);
         }
         s.push(b':');
         if *port == 0 {
@@ -132,17 +166,13 @@ fn inet_name(o: &Options, names: &mut Names, f: &File, out: &mut Vec<u8>) {
                 super::inet_spec::Proto::Udp => Some(ServiceProto::Udp),
                 super::inet_spec::Proto::UdpLite => None,
             };
-            let svc = proto
-                .filter(|_| o.port_names)
-                .and_then(|p| names.services.get().first_name(p, *port as u16));
-            match svc {
+            match proto.and_then(|p| names.service(o, p, *port as u16)) {
                 Some(name) => s.extend_from_slice(name),
-                None => crate::core::owners::push_decimal(&mut s, *port as u64),
+                None => crate::core::owners::push_decimal(s, *port as u64),
             }
         }
     }
-    safe_bytes(&s, false, out);
-    names.name = s;
+    safe_bytes(s, false, out);
 }
 
 fn unix_type(ty: u32) -> &'static str {
@@ -184,19 +214,19 @@ fn tpi_type(f: &File) -> Option<u32> {
     }
 }
 
-/// The NAME column without state (also the `n` field).
-fn name_text(o: &Options, names: &mut Names, f: &File, out: &mut Vec<u8>) {
+/// The NAME column without state (also the `n` field); `s` is scratch.
+fn name_text(o: &Options, names: &mut (impl Naming + ?Sized), f: &File, s: &mut Vec<u8>, out: &mut Vec<u8>) {
     match f.kind {
-        Kind::Inet(_) => inet_name(o, names, f, out),
+        Kind::Inet(_) => inet_name(o, names, f, s, out),
         Kind::Unix(u) => {
-            let mut s = Vec::new();
+            s.clear();
             if let Some(p) = &u.path {
                 s.extend_from_slice(p);
                 s.push(b' ');
             }
             s.extend_from_slice(b"type=");
             s.extend_from_slice(unix_type(u.ty).as_bytes());
-            safe_bytes(&s, false, out);
+            safe_bytes(s, false, out);
         }
     }
 }
@@ -378,7 +408,79 @@ pub fn print(
     if scan.procs.is_empty() {
         return 0;
     }
-    // Pass 1: widths.
+    table(o, names, scan, out, sink, err);
+    scan.procs.len()
+}
+
+/// The column widths: each the widest of its title and its values.
+#[derive(Clone, Copy)]
+struct Widths {
+    cmd: usize,
+    pid: usize,
+    ppid: usize,
+    pgid: usize,
+    user: usize,
+    fd: usize,
+    ty: usize,
+    dev: usize,
+    sz: usize,
+    node: usize,
+}
+
+impl Widths {
+    fn widen(&mut self, o: &Options, f: &File, scratch: &mut Vec<u8>) {
+        self.fd = self.fd.max(fd_text(f.fd).len() + 2);
+        self.ty = self.ty.max(type_name(f).len());
+        scratch.clear();
+        device_into(f, scratch);
+        self.dev = self.dev.max(scratch.len());
+        scratch.clear();
+        offset_into(o, f, scratch);
+        self.sz = self.sz.max(scratch.len());
+        scratch.clear();
+        node_into(f, scratch);
+        self.node = self.node.max(scratch.len());
+    }
+
+    fn max(self, b: Widths) -> Widths {
+        Widths {
+            cmd: self.cmd.max(b.cmd),
+            pid: self.pid.max(b.pid),
+            ppid: self.ppid.max(b.ppid),
+            pgid: self.pgid.max(b.pgid),
+            user: self.user.max(b.user),
+            fd: self.fd.max(b.fd),
+            ty: self.ty.max(b.ty),
+            dev: self.dev.max(b.dev),
+            sz: self.sz.max(b.sz),
+            node: self.node.max(b.node),
+        }
+    }
+}
+
+/// Rows are sized and written in pieces of this many (a piece is some of
+/// one process's files), on several threads when there are many rows and
+/// no host names to look up.
+const PIECE_ROWS: usize = 4096;
+
+/// Some rows of one process: `scan.procs[proc].files[start..end]`.
+#[derive(Clone, Copy)]
+struct Piece {
+    proc: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The column table: a first pass over exactly the rows to be printed
+/// sizes the columns (print.c), a second writes them.
+fn table(
+    o: &Options,
+    names: &mut Names,
+    scan: &Scan,
+    out: &mut Vec<u8>,
+    sink: &mut dyn std::io::Write,
+    err: &mut Vec<u8>,
+) {
     let title_sz: &[u8] = if o.offset {
         b"OFFSET"
     } else if o.size {
@@ -386,17 +488,38 @@ pub fn print(
     } else {
         b"SIZE/OFF"
     };
-    let (mut cmd_w, mut pid_w, mut ppid_w, mut pgid_w, mut user_w) = (7, 3, 4, 4, 4);
-    let (mut fd_w, mut type_w, mut dev_w, mut sz_w, mut node_w) = (2, 4, 6, title_sz.len(), 4);
-    // Per process: what every one of its rows shows the same. lsof looks
-    // the user up per row and per pass; a missing one warns that often.
-    let users: Vec<Vec<u8>> = scan
-        .procs
-        .iter()
-        .map(|p| names.user_rows(o, p.uid, p.files.len(), err))
-        .collect();
-    let mut scratch = Vec::with_capacity(32);
-    for (p, user) in scan.procs.iter().zip(&users) {
+    let mut w = Widths {
+        cmd: 7,
+        pid: 3,
+        ppid: 4,
+        pgid: 4,
+        user: 4,
+        fd: 2,
+        ty: 4,
+        dev: 6,
+        sz: title_sz.len(),
+        node: 4,
+    };
+    let mut pieces = Vec::new();
+    for (i, p) in scan.procs.iter().enumerate() {
+        for start in (0..p.files.len()).step_by(PIECE_ROWS) {
+            pieces.push(Piece {
+                proc: i,
+                start,
+                end: (start + PIECE_ROWS).min(p.files.len()),
+            });
+        }
+    }
+    let rows: usize = scan.procs.iter().map(|p| p.files.len()).sum();
+    let threads = if o.host_names || rows < 2 * PIECE_ROWS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    };
+    // Pass 1. Per process: what every one of its rows shows the same. lsof
+    // looks the user up per row and per pass; a missing one warns that often.
+    for p in &scan.procs {
+        let user = names.user_rows(o, p.uid, p.files.len(), err);
         if p.files.is_empty() {
             continue;
         }
@@ -404,97 +527,114 @@ pub fn print(
         if o.cmd_limit > 0 && l > o.cmd_limit {
             l = o.cmd_limit;
         }
-        cmd_w = cmd_w.max(l);
-        pid_w = pid_w.max(digits(p.pid as i64));
-        ppid_w = ppid_w.max(digits(p.ppid as i64));
-        pgid_w = pgid_w.max(digits(p.pgid as i64));
-        user_w = user_w.max(user.len());
-        for ref f in scan.files(p) {
-            fd_w = fd_w.max(fd_text(f.fd).len() + 2);
-            type_w = type_w.max(type_name(f).len());
-            scratch.clear();
-            device_into(f, &mut scratch);
-            dev_w = dev_w.max(scratch.len());
-            scratch.clear();
-            offset_into(o, f, &mut scratch);
-            sz_w = sz_w.max(scratch.len());
-            scratch.clear();
-            node_into(f, &mut scratch);
-            node_w = node_w.max(scratch.len());
-        }
+        w.cmd = w.cmd.max(l);
+        w.pid = w.pid.max(digits(p.pid as i64));
+        w.ppid = w.ppid.max(digits(p.ppid as i64));
+        w.pgid = w.pgid.max(digits(p.pgid as i64));
+        w.user = w.user.max(user.len());
     }
+    // Thread k sizes (and then writes) pieces k, k + threads, …
+    let widths_of = |k: usize| {
+        let mut w = w;
+        let mut scratch = Vec::with_capacity(32);
+        for piece in pieces.iter().skip(k).step_by(threads) {
+            for f in &scan.procs[piece.proc].files[piece.start..piece.end] {
+                w.widen(o, &scan.view(f), &mut scratch);
+            }
+        }
+        w
+    };
+    w = if threads == 1 {
+        widths_of(0)
+    } else {
+        std::thread::scope(|sc| {
+            let others: Vec<_> = (1..threads).map(|k| sc.spawn(move || widths_of(k))).collect();
+            let mine = widths_of(0);
+            others
+                .into_iter()
+                .map(|h| h.join().unwrap_or(w))
+                .fold(mine, Widths::max)
+        })
+    };
     // Pass 2: header and rows.
     let mut h = Vec::new();
-    h.extend_from_slice(&b"COMMAND"[..7.min(cmd_w)]);
-    h.resize(cmd_w, b' ');
+    h.extend_from_slice(&b"COMMAND"[..7.min(w.cmd)]);
+    h.resize(w.cmd, b' ');
     h.push(b' ');
-    right(&mut h, b"PID", pid_w);
+    right(&mut h, b"PID", w.pid);
     if o.ppid {
         h.push(b' ');
-        right(&mut h, b"PPID", ppid_w);
+        right(&mut h, b"PPID", w.ppid);
     }
     if o.pgid {
         h.push(b' ');
-        right(&mut h, b"PGID", pgid_w);
+        right(&mut h, b"PGID", w.pgid);
     }
     h.push(b' ');
-    right(&mut h, b"USER", user_w);
+    right(&mut h, b"USER", w.user);
     h.push(b' ');
-    right(&mut h, b"FD", fd_w - 2);
+    right(&mut h, b"FD", w.fd - 2);
     h.extend_from_slice(b"   ");
-    right(&mut h, b"TYPE", type_w);
+    right(&mut h, b"TYPE", w.ty);
     h.push(b' ');
-    right(&mut h, b"DEVICE", dev_w);
+    right(&mut h, b"DEVICE", w.dev);
     h.push(b' ');
-    right(&mut h, title_sz, sz_w);
+    right(&mut h, title_sz, w.sz);
     h.push(b' ');
-    right(&mut h, b"NODE", node_w);
+    right(&mut h, b"NODE", w.node);
     h.extend_from_slice(b" NAME\n");
     out.extend_from_slice(&h);
-    let mut lead = Vec::with_capacity(128);
-    for p in &scan.procs {
-        if p.files.is_empty() {
-            continue;
-        }
-        // The row's start, alike for all of a process's rows.
-        lead.clear();
-        safe_cut(&p.cmd, cmd_w, &mut lead);
-        lead.push(b' ');
-        right(&mut lead, p.pid.to_string().as_bytes(), pid_w);
-        if o.ppid {
+    // The row's start, alike for all of a process's rows.
+    let leads: Vec<Vec<u8>> = scan
+        .procs
+        .iter()
+        .map(|p| {
+            let user = names.user_rows(o, p.uid, p.files.len(), err);
+            let mut lead = Vec::with_capacity(64);
+            safe_cut(&p.cmd, w.cmd, &mut lead);
             lead.push(b' ');
-            right(&mut lead, p.ppid.to_string().as_bytes(), ppid_w);
-        }
-        if o.pgid {
+            right(&mut lead, p.pid.to_string().as_bytes(), w.pid);
+            if o.ppid {
+                lead.push(b' ');
+                right(&mut lead, p.ppid.to_string().as_bytes(), w.ppid);
+            }
+            if o.pgid {
+                lead.push(b' ');
+                right(&mut lead, p.pgid.to_string().as_bytes(), w.pgid);
+            }
             lead.push(b' ');
-            right(&mut lead, p.pgid.to_string().as_bytes(), pgid_w);
-        }
-        lead.push(b' ');
-        let user = names.user_rows(o, p.uid, p.files.len(), err);
-        right(&mut lead, &user, user_w);
-        lead.push(b' ');
-        for ref f in scan.files(p) {
-            out.extend_from_slice(&lead);
-            right(out, &fd_text(f.fd), fd_w - 2);
+            right(&mut lead, &user, w.user);
+            lead.push(b' ');
+            lead
+        })
+        .collect();
+    let write_piece = |naming: &mut dyn Naming, piece: &Piece, out: &mut Vec<u8>| {
+        let lead = &leads[piece.proc];
+        let mut scratch = Vec::with_capacity(32);
+        let mut name = Vec::with_capacity(64);
+        for f in &scan.procs[piece.proc].files[piece.start..piece.end] {
+            let f = &scan.view(f);
+            out.extend_from_slice(lead);
+            right(out, &fd_text(f.fd), w.fd - 2);
             out.push(f.access);
             out.push(b' ');
             out.push(b' ');
-            right(out, type_name(f), type_w);
+            right(out, type_name(f), w.ty);
             out.push(b' ');
             scratch.clear();
             device_into(f, &mut scratch);
-            right(out, &scratch, dev_w);
+            right(out, &scratch, w.dev);
             out.push(b' ');
             scratch.clear();
             offset_into(o, f, &mut scratch);
-            right(out, &scratch, sz_w);
+            right(out, &scratch, w.sz);
             out.push(b' ');
             scratch.clear();
             node_into(f, &mut scratch);
-            right(out, &scratch, node_w);
+            right(out, &scratch, w.node);
             out.push(b' ');
             let start = out.len();
-            name_text(o, names, f, out);
+            name_text(o, naming, f, &mut name, out);
             if o.tcptpi != 0 && tpi_type(f).is_some() {
                 if out.len() > start {
                     out.push(b' ');
@@ -502,10 +642,57 @@ pub fn print(
                 tcptpi_table(o, f, out);
             }
             out.push(b'\n');
+        }
+    };
+    if threads == 1 {
+        for piece in &pieces {
+            write_piece(names, piece, out);
             spill(out, sink);
         }
+        return;
     }
-    scan.procs.len()
+    // Several threads: helper k writes pieces k, k + threads, … into
+    // buffers of its own, a couple ahead, while this thread writes the
+    // rest and sends all out in order. The helpers live for the whole
+    // table (starting a thread costs about as much as writing a piece).
+    let services = o.port_names.then(|| names.services.get());
+    let _ = sink.write_all(out);
+    out.clear();
+    std::thread::scope(|sc| {
+        let mut helpers = Vec::new();
+        for k in 1..threads {
+            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+            let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+            let (pieces, write_piece) = (&pieces, &write_piece);
+            sc.spawn(move || {
+                for piece in pieces.iter().skip(k).step_by(threads) {
+                    let mut buf = back_rx.try_recv().unwrap_or_default();
+                    buf.clear();
+                    write_piece(&mut Numeric { services }, piece, &mut buf);
+                    if done_tx.send(buf).is_err() {
+                        return;
+                    }
+                }
+            });
+            helpers.push((done_rx, back_tx));
+        }
+        let mut mine = Vec::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            match i % threads {
+                0 => {
+                    mine.clear();
+                    write_piece(&mut Numeric { services }, piece, &mut mine);
+                    let _ = sink.write_all(&mine);
+                }
+                k => {
+                    let (done, back) = &helpers[k - 1];
+                    let Ok(buf) = done.recv() else { break };
+                    let _ = sink.write_all(&buf);
+                    let _ = back.send(buf);
+                }
+            }
+        }
+    });
 }
 
 fn print_fields(o: &Options, names: &mut Names, scan: &Scan, p: &Proc, out: &mut Vec<u8>, err: &mut Vec<u8>) {
@@ -589,8 +776,8 @@ fn print_fields(o: &Options, names: &mut Names, scan: &Scan, p: &Proc, out: &mut
             field(out, b'P', &n);
         }
         if on(b'n') {
-            let mut s = Vec::new();
-            name_text(o, names, f, &mut s);
+            let (mut s, mut scratch) = (Vec::new(), Vec::new());
+            name_text(o, names, f, &mut scratch, &mut s);
             field(out, b'n', &s);
         }
         if on(b'T') && tpi_type(f).is_some() {

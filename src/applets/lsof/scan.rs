@@ -128,24 +128,27 @@ pub struct Scan {
 impl Scan {
     /// A process's files with their rows, in fd order.
     pub fn files<'a>(&'a self, p: &'a Proc) -> impl Iterator<Item = File<'a>> + 'a {
-        p.files.iter().map(|f| {
-            let (offset, flags) = match &f.fdinfo {
-                Some(i) => (i.offset, i.flags),
-                None => (Some(0), Some(libc::O_RDWR as u64)),
-            };
-            let kind = match f.row {
-                RowRef::Inet(i) => Kind::Inet(&self.tables.inet_rows[i as usize]),
-                RowRef::Unix(i) => Kind::Unix(&self.tables.unix_rows[i as usize]),
-            };
-            File {
-                fd: f.fd,
-                inode: f.inode,
-                access: f.access,
-                offset,
-                flags,
-                kind,
-            }
-        })
+        p.files.iter().map(|f| self.view(f))
+    }
+
+    /// A selected file with its row.
+    pub fn view<'a>(&'a self, f: &'a SockFile) -> File<'a> {
+        let (offset, flags) = match &f.fdinfo {
+            Some(i) => (i.offset, i.flags),
+            None => (Some(0), Some(libc::O_RDWR as u64)),
+        };
+        let kind = match f.row {
+            RowRef::Inet(i) => Kind::Inet(&self.tables.inet_rows[i as usize]),
+            RowRef::Unix(i) => Kind::Unix(&self.tables.unix_rows[i as usize]),
+        };
+        File {
+            fd: f.fd,
+            inode: f.inode,
+            access: f.access,
+            offset,
+            flags,
+            kind,
+        }
     }
 }
 
