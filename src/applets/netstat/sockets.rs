@@ -65,6 +65,8 @@ enum Kind {
 
 struct InetTable {
     kind: Kind,
+    /// Whether the options list this table.
+    asked: fn(&Options) -> bool,
     v4_path: &'static str,
     v6_path: &'static str,
     /// The family name in "no support for `…'" messages.
@@ -75,6 +77,7 @@ struct InetTable {
 
 const TCP: InetTable = InetTable {
     kind: Kind::Tcp,
+    asked: |o| !o.selected || o.tcp,
     v4_path: "/proc/net/tcp",
     v6_path: "/proc/net/tcp6",
     family: "AF INET (tcp)",
@@ -83,6 +86,7 @@ const TCP: InetTable = InetTable {
 };
 const UDP: InetTable = InetTable {
     kind: Kind::Udp,
+    asked: |o| !o.selected || o.udp,
     v4_path: "/proc/net/udp",
     v6_path: "/proc/net/udp6",
     family: "AF INET (udp)",
@@ -91,6 +95,7 @@ const UDP: InetTable = InetTable {
 };
 const UDPLITE: InetTable = InetTable {
     kind: Kind::Udp,
+    asked: |o| !o.selected || o.udplite,
     v4_path: "/proc/net/udplite",
     v6_path: "/proc/net/udplite6",
     family: "AF INET (udplite)",
@@ -99,12 +104,23 @@ const UDPLITE: InetTable = InetTable {
 };
 const RAW: InetTable = InetTable {
     kind: Kind::Raw,
+    asked: |o| !o.selected || o.raw,
     v4_path: "/proc/net/raw",
     v6_path: "/proc/net/raw6",
     family: "AF INET (raw)",
     v4_name: b"raw",
     v6_name: b"raw6",
 };
+
+/// The inet tables in the order a round lists them (sctp, which is not a
+/// /proc/net socket table of this kind, comes after tcp); `tables()` reads
+/// them so and `start_read_ahead` reads ahead the same files.
+const ROUND_INET: [&InetTable; 4] = [&TCP, &UDP, &UDPLITE, &RAW];
+
+/// Which of a table's two files the options read: (v4, v6).
+fn families(o: &Options) -> (bool, bool) {
+    (!o.selected || o.inet, !o.selected || o.inet6)
+}
 
 /// The families net-tools still knows whose /proc files this kernel lacks.
 /// Only their "missing" behaviour is reproduced (see COMPAT.md). netstat
@@ -167,20 +183,17 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             }
             self.inet_header();
         }
-        if !o.selected || o.tcp {
-            self.inet_table(&TCP)?;
+        let [tcp, after_sctp @ ..] = ROUND_INET;
+        if (tcp.asked)(o) {
+            self.inet_table(tcp)?;
         }
         if !o.selected || o.sctp {
             self.sctp()?;
         }
-        if !o.selected || o.udp {
-            self.inet_table(&UDP)?;
-        }
-        if !o.selected || o.udplite {
-            self.inet_table(&UDPLITE)?;
-        }
-        if !o.selected || o.raw {
-            self.inet_table(&RAW)?;
+        for t in after_sctp {
+            if (t.asked)(o) {
+                self.inet_table(t)?;
+            }
         }
         if o.igmp {
             self.groups()?;
@@ -264,14 +277,13 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     fn start_read_ahead(&mut self) {
         let o = self.opts;
         let mut paths = Vec::new();
-        for (asked, t) in [(o.tcp, &TCP), (o.udp, &UDP), (o.udplite, &UDPLITE), (o.raw, &RAW)] {
-            if !o.selected || asked {
-                if !o.selected || o.inet {
-                    paths.push(self.root.path(t.v4_path));
-                }
-                if !o.selected || o.inet6 {
-                    paths.push(self.root.path(t.v6_path));
-                }
+        let (v4, v6) = families(o);
+        for t in ROUND_INET.into_iter().filter(|t| (t.asked)(o)) {
+            if v4 {
+                paths.push(self.root.path(t.v4_path));
+            }
+            if v6 {
+                paths.push(self.root.path(t.v6_path));
             }
         }
         if !o.selected || o.unix {
@@ -386,9 +398,9 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     }
 
     fn inet_table(&mut self, t: &InetTable) -> Step {
-        let o = self.opts;
+        let (v4, v6) = families(self.opts);
         let mut rc = Ok(());
-        if !o.selected || o.inet {
+        if v4 {
             match self.read_table(t.v4_path, |me, lnr, line| me.inet_row(t, t.v4_name, lnr, line)) {
                 Ok(()) => {}
                 Err(e) => rc = self.missing_v4(t.v4_path, t.family, &e),
@@ -397,7 +409,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
                 return rc;
             }
         }
-        if !o.selected || o.inet6 {
+        if v6 {
             let _ = self.read_table(t.v6_path, |me, lnr, line| me.inet_row(t, t.v6_name, lnr, line));
         }
         rc
