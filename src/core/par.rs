@@ -12,13 +12,33 @@ use std::sync::{Condvar, Mutex};
 /// Below this many items the threads cost more than they save.
 const MIN_PARALLEL: usize = 64;
 
+/// Below this many open files on the system (/proc/sys/fs/file-nr) a walk
+/// of /proc/*/fd is a few milliseconds, less than starting threads costs.
+const MIN_PARALLEL_FILES: u64 = 4096;
+
 /// How many threads a walk over `items` items uses.
 pub fn threads_for(items: usize) -> usize {
-    if items < MIN_PARALLEL {
+    if items < MIN_PARALLEL || !many_open_files() {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
     }
+}
+
+/// Whether the system has many files open (read once per run); a system
+/// that does not say counts as busy.
+fn many_open_files() -> bool {
+    static MANY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MANY.get_or_init(|| {
+        let Ok(text) = std::fs::read("/proc/sys/fs/file-nr") else {
+            return true;
+        };
+        let first = text.split(|b| b.is_ascii_whitespace()).next().unwrap_or_default();
+        std::str::from_utf8(first)
+            .ok()
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_none_or(|n| n >= MIN_PARALLEL_FILES)
+    })
 }
 
 /// `f` over `items`, results in item order. `f` gets a per-thread scratch
@@ -47,7 +67,22 @@ where
     T: Sync,
     R: Send,
 {
-    let threads = threads_for(items.len());
+    map_on(threads_for(items.len()), items, scratch, f, wake, meanwhile)
+}
+
+/// `map_ordered_waking` on `threads` threads.
+fn map_on<T, R, S, M>(
+    threads: usize,
+    items: &[T],
+    scratch: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+    wake: impl Fn(&R) -> bool + Sync,
+    meanwhile: impl FnOnce() -> M,
+) -> (Vec<R>, Option<M>)
+where
+    T: Sync,
+    R: Send,
+{
     if threads == 1 {
         let mut s = scratch();
         let out: Vec<R> = items.iter().map(|t| f(&mut s, t)).collect();
@@ -104,7 +139,8 @@ mod tests {
     #[test]
     fn results_keep_item_order_whatever_the_cost() {
         let items: Vec<u64> = (0..1000).collect();
-        let out = map_ordered(
+        let (out, _) = map_on(
+            2,
             &items,
             || 0u64,
             |calls, &x| {
@@ -115,6 +151,8 @@ mod tests {
                 }
                 x * 2
             },
+            |_| false,
+            || (),
         );
         assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
     }
@@ -122,11 +160,13 @@ mod tests {
     #[test]
     fn meanwhile_runs_once_woken_and_never_otherwise() {
         let items: Vec<u32> = (0..500).collect();
-        let (out, m) = map_ordered_waking(&items, || (), |_, &x| x, |&x| x == 321, || "woken");
-        assert_eq!(out.len(), 500);
-        assert_eq!(m, Some("woken"));
-        let (_, m) = map_ordered_waking(&items, || (), |_, &x| x, |_| false, || "woken");
-        assert_eq!(m, None);
+        for threads in [1, 2] {
+            let (out, m) = map_on(threads, &items, || (), |_, &x| x, |&x| x == 321, || "woken");
+            assert_eq!(out, items);
+            assert_eq!(m, Some("woken"));
+            let (_, m) = map_on(threads, &items, || (), |_, &x| x, |_| false, || "woken");
+            assert_eq!(m, None);
+        }
         let (_, m) = map_ordered_waking(&items[..3], || (), |_, &x| x, |&x| x == 2, || "woken");
         assert_eq!(m, Some("woken"));
     }

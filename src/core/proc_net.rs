@@ -15,6 +15,8 @@ use std::io::{self, Read};
 use std::path::Path;
 
 const CHUNK: usize = 256 * 1024;
+/// `LineReader`'s first buffer.
+const SMALL: usize = 16 * 1024;
 
 /// Streams the lines of a file through one reused buffer.
 pub struct LineReader {
@@ -37,12 +39,20 @@ impl LineReader {
     /// line without its `\n`; a last line without newline is passed too.
     pub fn read(&mut self, path: &Path, line: impl FnMut(&[u8])) -> io::Result<()> {
         let file = File::open(path)?;
-        self.read_from(file, line)
+        self.read_until(file, SeqEnd::for_path(path), line)
     }
 
-    pub fn read_from(&mut self, mut src: impl Read, mut line: impl FnMut(&[u8])) -> io::Result<()> {
-        if self.buf.len() < CHUNK {
-            self.buf.resize(CHUNK, 0);
+    /// `read` of an open source (to its 0-byte end).
+    pub fn read_from(&mut self, src: impl Read, line: impl FnMut(&[u8])) -> io::Result<()> {
+        self.read_until(src, SeqEnd::untrusted(), line)
+    }
+
+    fn read_until(&mut self, mut src: impl Read, mut end_at: SeqEnd, mut line: impl FnMut(&[u8])) -> io::Result<()> {
+        // Small to start: a /proc table comes a page per read() whatever
+        // the room, so only a file that fills the room (a snapshot's) makes
+        // it grow, up to CHUNK.
+        if self.buf.len() < SMALL {
+            self.buf.resize(SMALL, 0);
         }
         let mut filled = 0;
         loop {
@@ -51,6 +61,7 @@ impl LineReader {
                 let n = self.buf.len() * 2;
                 self.buf.resize(n, 0);
             }
+            let asked = self.buf.len() - filled;
             let n = match src.read(&mut self.buf[filled..]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -59,6 +70,7 @@ impl LineReader {
             if n == 0 {
                 break;
             }
+            let ended = end_at.ended(n, asked);
             let end = filled + n;
             let mut start = 0;
             let mut scan_from = filled;
@@ -70,6 +82,13 @@ impl LineReader {
             }
             self.buf.copy_within(start..end, 0);
             filled = end - start;
+            if ended {
+                break;
+            }
+            if n == asked && self.buf.len() < CHUNK {
+                let n = self.buf.len() * 2;
+                self.buf.resize(n, 0);
+            }
         }
         if filled > 0 {
             line(&self.buf[..filled]);
@@ -104,6 +123,14 @@ static PAGE_FILLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 impl SeqEnd {
     /// Room left for another row: no row of these tables comes near it.
     const ROW_ROOM: usize = 512;
+
+    /// For a source that ends only at a 0-byte read.
+    fn untrusted() -> SeqEnd {
+        SeqEnd {
+            trusted: false,
+            ..SeqEnd::for_path(Path::new(""))
+        }
+    }
 
     fn for_path(path: &Path) -> SeqEnd {
         const TABLES: [&str; 9] = [
@@ -221,6 +248,29 @@ impl LineReader {
             Ok(())
         })
     }
+}
+
+/// Whether this namespace holds many TCP sockets (/proc/net/sockstat's
+/// TCP `alloc`, 4,096 or more): only then are its tables big enough for
+/// reading them on threads of their own (starting one costs about as much
+/// as reading a few hundred rows) to pay.
+pub fn many_sockets(root: &crate::core::root::SysRoot) -> bool {
+    let Ok(text) = std::fs::read(root.path("/proc/net/sockstat")) else {
+        return false;
+    };
+    let alloc = text
+        .split(|&b| b == b'\n')
+        .find(|l| l.starts_with(b"TCP:"))
+        .and_then(|l| {
+            let mut w = l.split(|&b| b == b' ');
+            while let Some(x) = w.next() {
+                if x == b"alloc" {
+                    return std::str::from_utf8(w.next()?).ok()?.parse::<u64>().ok();
+                }
+            }
+            None
+        });
+    alloc.unwrap_or(0) >= 4096
 }
 
 /// Whole tables read ahead, in order, on a thread of their own while the

@@ -10,7 +10,7 @@ use super::inet_spec::Proto;
 use super::options::{Options, atoi, sel};
 use crate::core::owners::{BuildInodeHasher, FdScratch, needs_sort, parse_decimal, pid_socket_fds, push_decimal};
 use crate::core::par;
-use crate::core::proc_net::{LineReader, ReadAhead, decode_addr};
+use crate::core::proc_net::{LineReader, ReadAhead, decode_addr, many_sockets};
 use crate::core::procinfo::status_euid;
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
@@ -191,14 +191,22 @@ impl Tables {
             // tcp, so /proc/net/tcp (the big one) is streamed here beside
             // its parse while the others are read on another thread. The
             // order does not matter (a socket is in one table only), but
-            // the warnings keep lsof's.
+            // the warnings keep lsof's. Small tables are read in turn here.
+            let busy = many_sockets(root);
             let here = wanted.iter().position(|t| t.0 == "/proc/net/tcp").unwrap_or(0);
             let others = wanted.iter().enumerate().filter(|&(i, _)| i != here);
-            let mut ahead = ReadAhead::start(others.map(|(_, t)| root.path(t.0)).collect());
+            let mut ahead = match busy {
+                true => ReadAhead::start(others.map(|(_, t)| root.path(t.0)).collect()),
+                false => ReadAhead::none(),
+            };
             let mut warnings = vec![Vec::new(); wanted.len()];
             if let Some(&(file, v6, proto)) = wanted.get(here) {
                 let path = root.path(file);
-                let _ = reader.read_overlapped(&path, t.inet_rows(file, v6, proto, o, &mut warnings[here]));
+                let rows = t.inet_rows(file, v6, proto, o, &mut warnings[here]);
+                let _ = match busy {
+                    true => reader.read_overlapped(&path, rows),
+                    false => reader.read(&path, rows),
+                };
             }
             for (i, &(file, v6, proto)) in wanted.iter().enumerate() {
                 if i == here {

@@ -275,6 +275,10 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
 
     /// Reads every table of the round after the first one on another thread.
     fn start_read_ahead(&mut self) {
+        // A thread is worth starting only for big tables.
+        if !self.busy() {
+            return;
+        }
         let o = self.opts;
         let mut paths = Vec::new();
         let (v4, v6) = families(o);
@@ -314,25 +318,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
     fn busy(&mut self) -> bool {
         *self
             .busy
-            .get_or_insert_with(|| Self::count_tcp_sockets(self.root) >= 4096)
-    }
-
-    fn count_tcp_sockets(root: &SysRoot) -> u64 {
-        let Ok(text) = std::fs::read(root.path("/proc/net/sockstat")) else {
-            return 0;
-        };
-        text.split(|&b| b == b'\n')
-            .find(|l| l.starts_with(b"TCP:"))
-            .and_then(|l| {
-                let mut w = l.split(|&b| b == b' ');
-                while let Some(x) = w.next() {
-                    if x == b"alloc" {
-                        return std::str::from_utf8(w.next()?).ok()?.parse::<u64>().ok();
-                    }
-                }
-                None
-            })
-            .unwrap_or(0)
+            .get_or_insert_with(|| crate::core::proc_net::many_sockets(self.root))
     }
 
     fn load_programs(&mut self) {
