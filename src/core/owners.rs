@@ -146,7 +146,7 @@ pub fn read_socket_fds(
     fd_nums.clear();
     if sort {
         // A snapshot's folder (not in fd order): listed whole, sorted.
-        while list_fds(dirfd, &mut listing, fd_nums) {}
+        while list_fds(dirfd, &mut listing, fd_nums).is_some() {}
         fd_nums.sort_unstable();
         links_of(dirfd, fd_nums, out);
         unsafe { libc::close(dirfd) };
@@ -160,12 +160,18 @@ pub fn read_socket_fds(
     // away, without listing them, up to the first that is not open; the
     // listing then goes on from that one (its position is the fd + 2, after
     // `.` and `..`). Every fd is listed or read once, in fd order.
+    //
+    // The kernel fills a listing until the next entry does not fit, so one
+    // that leaves room for another (an fd's takes at most 32 bytes) is the
+    // last: most processes need a single getdents64(), not two.
     loop {
         fd_nums.clear();
-        let more = list_fds(dirfd, &mut listing, fd_nums);
+        let filled = list_fds(dirfd, &mut listing, fd_nums);
         links_of(dirfd, fd_nums, out);
-        if !more {
-            break;
+        match filled {
+            Some(n) if n + 64 <= listing.len() => break,
+            Some(_) => {}
+            None => break,
         }
         let (Some(&first), Some(&last)) = (fd_nums.first(), fd_nums.last()) else {
             continue;
@@ -189,12 +195,12 @@ pub fn read_socket_fds(
 }
 
 /// One getdents64() of the folder `dirfd` into `buf`: the entries named
-/// by a number, appended to `fds`; false at the end (or on an error, which
-/// ends the listing as readdir() would).
-fn list_fds(dirfd: libc::c_int, buf: &mut [u8], fds: &mut Vec<u32>) -> bool {
+/// by a number, appended to `fds`, and the bytes it filled; None at the
+/// end (or on an error, which ends the listing as readdir() would).
+fn list_fds(dirfd: libc::c_int, buf: &mut [u8], fds: &mut Vec<u32>) -> Option<usize> {
     let n = unsafe { libc::syscall(libc::SYS_getdents64, dirfd, buf.as_mut_ptr(), buf.len()) };
     if n <= 0 {
-        return false;
+        return None;
     }
     // linux_dirent64: ino u64, off i64, reclen u16, type u8, then the
     // NUL-ended name, padded to `reclen`.
@@ -211,7 +217,7 @@ fn list_fds(dirfd: libc::c_int, buf: &mut [u8], fds: &mut Vec<u32>) -> bool {
         }
         at += reclen.max(1);
     }
-    true
+    Some(n as usize)
 }
 
 /// readlinkat() of each fd of the folder `dirfd`; the sockets to `out`.

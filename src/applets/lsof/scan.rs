@@ -936,10 +936,7 @@ fn fdinfo(data: &[u8]) -> (Option<u64>, Option<u64>) {
 }
 
 fn read_into(path: &[u8], buf: &mut Vec<u8>) -> std::io::Result<()> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(OsStr::from_bytes(path))?;
-    f.read_to_end(buf)?;
-    Ok(())
+    crate::core::procinfo::read_small(path, buf)
 }
 
 #[cfg(test)]

@@ -45,9 +45,13 @@ impl Users {
         let mut path = Vec::new();
         let mut scratch = FdScratch::default();
         let sort = crate::core::owners::needs_sort(proc_root.as_os_str().as_bytes());
-        for p in &owners.procs {
+        // The holders' names, read on every core (a stat file each).
+        let names = crate::core::par::map_ordered(&owners.procs, Vec::new, |path, p| {
+            screened(read_comm(proc_root, p.pid, path))
+        });
+        for (p, name) in owners.procs.iter().zip(names) {
             let comm = users.comms.len() as u32;
-            users.comms.push(screened(read_comm(proc_root, p.pid, &mut path)));
+            users.comms.push(name);
             for s in &owners.fds[p.first_fd as usize..p.end_fd as usize] {
                 users.add(s.inode, comm, p.pid, p.pid, s.fd);
             }
@@ -145,9 +149,10 @@ fn read_comm(proc_root: &std::path::Path, pid: u32, path: &mut Vec<u8>) -> Vec<u
     }
     push_decimal(path, pid as u64);
     path.extend_from_slice(b"/stat");
-    let Ok(stat) = std::fs::read(std::ffi::OsStr::from_bytes(path)) else {
+    let mut stat = Vec::new();
+    if crate::core::procinfo::read_small(path, &mut stat).is_err() {
         return Vec::new();
-    };
+    }
     comm_from_stat(&stat).to_vec()
 }
 
