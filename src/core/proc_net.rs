@@ -255,9 +255,11 @@ impl LineReader {
 /// reading them on threads of their own (starting one costs about as much
 /// as reading a few hundred rows) to pay.
 pub fn many_sockets(root: &crate::core::root::SysRoot) -> bool {
-    let Ok(text) = std::fs::read(root.path("/proc/net/sockstat")) else {
+    let mut text = Vec::new();
+    let path = root.path("/proc/net/sockstat");
+    if crate::core::procinfo::read_small(path.as_os_str().as_encoded_bytes(), &mut text).is_err() {
         return false;
-    };
+    }
     let alloc = text
         .split(|&b| b == b'\n')
         .find(|l| l.starts_with(b"TCP:"))
