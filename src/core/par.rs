@@ -30,9 +30,10 @@ pub fn threads_for(items: usize) -> usize {
 fn many_open_files() -> bool {
     static MANY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *MANY.get_or_init(|| {
-        let Ok(text) = std::fs::read("/proc/sys/fs/file-nr") else {
+        let mut text = Vec::new();
+        if crate::core::procinfo::read_small(b"/proc/sys/fs/file-nr", &mut text).is_err() {
             return true;
-        };
+        }
         let first = text.split(|b| b.is_ascii_whitespace()).next().unwrap_or_default();
         std::str::from_utf8(first)
             .ok()

@@ -11,7 +11,7 @@ use super::options::{Options, atoi, sel};
 use crate::core::owners::{BuildInodeHasher, FdScratch, needs_sort, parse_decimal, pid_socket_fds, push_decimal};
 use crate::core::par;
 use crate::core::proc_net::{LineReader, ReadAhead, decode_addr, many_sockets};
-use crate::core::procinfo::status_euid;
+use crate::core::procinfo::{read_small, status_euid};
 use crate::core::root::SysRoot;
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -195,17 +195,19 @@ impl Tables {
             let busy = many_sockets(root);
             let here = wanted.iter().position(|t| t.0 == "/proc/net/tcp").unwrap_or(0);
             let others = wanted.iter().enumerate().filter(|&(i, _)| i != here);
-            let mut ahead = match busy {
-                true => ReadAhead::start(others.map(|(_, t)| root.path(t.0)).collect()),
-                false => ReadAhead::none(),
+            let mut ahead = if busy {
+                ReadAhead::start(others.map(|(_, t)| root.path(t.0)).collect())
+            } else {
+                ReadAhead::none()
             };
             let mut warnings = vec![Vec::new(); wanted.len()];
             if let Some(&(file, v6, proto)) = wanted.get(here) {
                 let path = root.path(file);
                 let rows = t.inet_rows(file, v6, proto, o, &mut warnings[here]);
-                let _ = match busy {
-                    true => reader.read_overlapped(&path, rows),
-                    false => reader.read(&path, rows),
+                let _ = if busy {
+                    reader.read_overlapped(&path, rows)
+                } else {
+                    reader.read(&path, rows)
                 };
             }
             for (i, &(file, v6, proto)) in wanted.iter().enumerate() {
@@ -754,7 +756,7 @@ impl Scan {
                     path.extend_from_slice(b"fdinfo/");
                     push_decimal(&mut path, s.fd as u64);
                     stat_buf.clear();
-                    if read_into(&path, &mut stat_buf).is_err() {
+                    if read_small(&path, &mut stat_buf).is_err() {
                         continue;
                     }
                     let (offset, flags) = fdinfo(&stat_buf);
@@ -880,7 +882,7 @@ fn proc_info(root: &SysRoot, base: &[u8], pid: u32) -> Option<(u32, StatLine)> {
     if !root.is_live() {
         // A snapshot's folders do not keep their owners.
         path.extend_from_slice(b"status");
-        if read_into(&path, &mut buf).is_ok()
+        if read_small(&path, &mut buf).is_ok()
             && let Some(u) = status_euid(&buf)
         {
             uid = u;
@@ -889,7 +891,7 @@ fn proc_info(root: &SysRoot, base: &[u8], pid: u32) -> Option<(u32, StatLine)> {
         buf.clear();
     }
     path.extend_from_slice(b"stat");
-    read_into(&path, &mut buf).ok()?;
+    read_small(&path, &mut buf).ok()?;
     let st = read_stat(&buf, pid as i32)?;
     (!st.zombie).then_some((uid, st))
 }
@@ -933,10 +935,6 @@ fn fdinfo(data: &[u8]) -> (Option<u64>, Option<u64>) {
         }
     }
     (pos, flags)
-}
-
-fn read_into(path: &[u8], buf: &mut Vec<u8>) -> std::io::Result<()> {
-    crate::core::procinfo::read_small(path, buf)
 }
 
 #[cfg(test)]
