@@ -156,6 +156,30 @@ def sockbox_binary():
     return os.path.abspath(os.environ.get("SOCKBOX_BIN", os.path.join(REPO, "target", "release", "sockbox")))
 
 
+def isolated(argv):
+    """`argv` away from the rest of the machine: a pid namespace with its
+    own /proc (the tools see only the test's processes), and socket hash
+    tables of its own (set in a parent namespace made for the purpose:
+    /proc/net/tcp and sock_diag walk the whole shared table, every other
+    namespace's sockets included; kernels before 6.1 lack these sysctls and
+    share the tables: slower, still correct)."""
+    return ["unshare", "-n", "sh", "-c",
+            "sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 net.ipv4.udp_child_hash_entries=4096 2>/dev/null; "
+            "exec unshare -n -p -f -m --mount-proc \"$@\"", "sh"] + argv
+
+
+def report(name, results, shown=None):
+    """Prints each failed (label, diff) of `results` and the tally (the
+    first `shown` failed labels in it, all if None); the exit status."""
+    failed = [label for label, diff in results if diff is not None]
+    for label, diff in results:
+        if diff is not None:
+            print("FAIL %s\n%s\n" % (label, diff))
+    print("%s: %d passed, %d failed%s" % (name, len(results) - len(failed), len(failed),
+                                         (": " + ", ".join(failed[:shown])) if failed else ""))
+    return 1 if failed else 0
+
+
 def main(name, script, cases, extra=None):
     """cases: {"tool", "real", "mask", "sets": list of (args, as_nobody),
     optionally "setup" (run in the namespace first), "scenario_args" and
@@ -172,15 +196,7 @@ def main(name, script, cases, extra=None):
     env = dict(os.environ, SOCKBOX_BIN=sockbox)
     argv = [sys.executable, os.path.abspath(script), "--inside"]
     if cases.get("isolated"):
-        # Away from the rest of the machine: a pid namespace with its own
-        # /proc (the tools see only the test's processes), and socket hash
-        # tables of its own (set in a parent namespace made for the purpose:
-        # /proc/net/tcp and sock_diag walk the whole shared table, every
-        # other namespace's sockets included; kernels before 6.1 lack these
-        # sysctls and share the tables: slower, still correct).
-        argv = ["unshare", "-n", "sh", "-c",
-                "sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 net.ipv4.udp_child_hash_entries=4096 2>/dev/null; "
-                "exec unshare -n -p -f -m --mount-proc \"$@\"", "sh"] + argv
+        argv = isolated(argv)
     else:
         argv = ["unshare", "-n"] + argv
     sys.exit(subprocess.run(argv, env=env).returncode)

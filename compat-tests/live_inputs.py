@@ -246,13 +246,7 @@ def main():
             shutil.rmtree(folder)
     finally:
         shutil.rmtree(top, ignore_errors=True)
-    failed = [label for label, diff in results if diff is not None]
-    for label, diff in results:
-        if diff is not None:
-            print("FAIL %s\n%s\n" % (label, diff))
-    print("live_inputs: %d passed, %d failed%s" % (len(results) - len(failed), len(failed),
-                                                   (": " + ", ".join(failed)) if failed else ""))
-    return 1 if failed else 0
+    return difftest.report("live_inputs", results)
 
 
 if __name__ == "__main__":

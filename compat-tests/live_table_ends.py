@@ -99,13 +99,7 @@ def inside(sockbox):
         for s in keep:
             s.close()
         shutil.rmtree(tmpdir, ignore_errors=True)
-    failed = [label for label, diff in results if diff is not None]
-    for label, diff in results:
-        if diff is not None:
-            print("FAIL %s\n%s\n" % (label, diff))
-    print("live_table_ends: %d passed, %d failed%s" % (len(results) - len(failed), len(failed),
-                                                       (": " + ", ".join(failed[:10])) if failed else ""))
-    return 1 if failed else 0
+    return difftest.report("live_table_ends", results, shown=10)
 
 
 def main():
@@ -116,12 +110,9 @@ def main():
         return inside(sockbox)
     if os.geteuid() != 0:
         sys.exit("live_table_ends: needs root (unshare -n)")
-    # Hash tables of its own (set in a parent namespace made for it) and a
-    # /proc of its own: the rows are exactly the ones opened here.
-    argv = ["unshare", "-n", "sh", "-c",
-            "sysctl -qw net.ipv4.tcp_child_ehash_entries=4096 net.ipv4.udp_child_hash_entries=4096 2>/dev/null; "
-            "exec unshare -n -p -f -m --mount-proc \"$@\"", "sh",
-            sys.executable, os.path.abspath(__file__), "--inside"]
+    # Hash tables and a /proc of its own: the rows are exactly the ones
+    # opened here.
+    argv = difftest.isolated([sys.executable, os.path.abspath(__file__), "--inside"])
     return subprocess.run(argv, env=dict(os.environ, SOCKBOX_BIN=sockbox)).returncode
 
 
