@@ -47,7 +47,7 @@ impl LineReader {
         self.read_until(src, SeqEnd::untrusted(), line)
     }
 
-    fn read_until(&mut self, mut src: impl Read, mut end_at: SeqEnd, mut line: impl FnMut(&[u8])) -> io::Result<()> {
+    fn read_until(&mut self, mut src: impl Read, end_at: SeqEnd, mut line: impl FnMut(&[u8])) -> io::Result<()> {
         // Small to start: a /proc table comes a page per read() whatever
         // the room, so only a file that fills the room (a snapshot's) makes
         // it grow, up to CHUNK.
@@ -98,27 +98,22 @@ impl LineReader {
 }
 
 /// The end of a live /proc/net socket table, seen without one more read().
-/// Those tables are seq_files: each read() hands out at most a page, as
-/// many whole rows as fit, and stops short of that only when the table
-/// has ended. Asking again at the end is not free: the kernel does not
-/// remember that it got there and walks its whole connection hash once
-/// more to find out (about a tenth of `netstat -tan` at 120,000 sockets).
-/// So once a read has come back full (proof that reads are page-filled
-/// here), a read that leaves room for another row ends the table. Files of
-/// a snapshot, and any other file, are read to their 0-byte end.
-///
-/// The proof holds for every table of this /proc (one seq_file code), so
-/// it is kept for the run: an empty tcp6, whose only read is its header,
-/// then costs one walk of the hash instead of two.
+/// Those tables are seq_files: each read() hands out at most a page (the
+/// seq_file buffer), as many whole rows as fit, and stops short of that
+/// only when the next row does not fit or the table has ended. That is the
+/// kernel's seq_read contract, not a property of one table, and the
+/// emulated /procs that serve these files (gVisor's) generate the whole
+/// text and hand out as much as asked. Asking again at the end is not
+/// free: the kernel does not remember that it got there and walks its
+/// whole connection hash once more to find out (about a tenth of `netstat
+/// -tan` at 120,000 sockets, and a third of it on an empty system, where
+/// each table is one short read). So a read that leaves room for another
+/// row ends the table. Files of a snapshot, and any other file, are read
+/// to their 0-byte end.
 struct SeqEnd {
     trusted: bool,
     page: usize,
-    /// Where the proof is kept: `PAGE_FILLED` (a test keeps its own).
-    proof: &'static std::sync::atomic::AtomicBool,
 }
-
-/// A read of a trusted table came back page-full (see `SeqEnd`).
-static PAGE_FILLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 impl SeqEnd {
     /// Room left for another row: no row of these tables comes near it.
@@ -144,22 +139,13 @@ impl SeqEnd {
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
         SeqEnd {
             trusted,
-            proof: &PAGE_FILLED,
             page: usize::try_from(page).unwrap_or(4096).max(4096),
         }
     }
 
     /// After a read() of `got` bytes into room for `asked`: the table ended.
-    fn ended(&mut self, got: usize, asked: usize) -> bool {
-        if !self.trusted || got == 0 {
-            return false;
-        }
-        use std::sync::atomic::Ordering::Relaxed;
-        if got + Self::ROW_ROOM > self.page.min(asked) {
-            self.proof.store(true, Relaxed);
-            return false;
-        }
-        self.proof.load(Relaxed)
+    fn ended(&self, got: usize, asked: usize) -> bool {
+        self.trusted && got > 0 && got + Self::ROW_ROOM <= self.page.min(asked)
     }
 }
 
@@ -180,7 +166,7 @@ impl LineReader {
         }
         std::thread::scope(|s| {
             s.spawn(move || {
-                let mut end = SeqEnd::for_path(path);
+                let end = SeqEnd::for_path(path);
                 while let Ok(mut chunk) = empty_rx.recv() {
                     // Fill to near the end, a page per read().
                     let mut used = 0;
@@ -349,7 +335,7 @@ impl ReadAhead {
 /// reads as 0, with 32-byte reads).
 pub fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
-    let mut end = SeqEnd::for_path(path);
+    let end = SeqEnd::for_path(path);
     let mut data = vec![0u8; CHUNK];
     let mut filled = 0;
     loop {
@@ -784,36 +770,25 @@ mod tests {
     }
 
     #[test]
-    fn a_short_read_ends_only_a_live_socket_table_after_a_full_one() {
-        use std::sync::atomic::AtomicBool;
-        // Each case with a proof of its own (the run's is shared by tests).
-        fn fresh(path: &str, proof: &'static AtomicBool) -> SeqEnd {
-            SeqEnd {
-                proof,
-                ..SeqEnd::for_path(Path::new(path))
-            }
-        }
-        static TCP: AtomicBool = AtomicBool::new(false);
-        let page = SeqEnd::for_path(Path::new("/proc/net/tcp")).page;
-        let mut end = fresh("/proc/net/tcp", &TCP);
-        // Short before any full read: maybe not page-filled reads; go on.
-        assert!(!end.ended(150, 256 * 1024));
-        assert!(!end.ended(page - 46, 256 * 1024)); // full: 27 rows of 150
+    fn a_short_read_ends_only_a_live_socket_table() {
+        let end = SeqEnd::for_path(Path::new("/proc/net/tcp"));
+        let page = end.page;
+        // Full: 27 rows of 150 (another might not have fit); go on.
         assert!(!end.ended(page - 46, 256 * 1024));
         assert!(end.ended(2850, 256 * 1024));
-        // The proof holds for the other tables: an empty one's header ends it.
-        assert!(fresh("/proc/net/tcp6", &TCP).ended(150, 256 * 1024));
+        // An empty table's header ends it.
+        assert!(SeqEnd::for_path(Path::new("/proc/net/tcp6")).ended(150, 256 * 1024));
         // Room asked for bounds what "full" is.
-        static UNIX: AtomicBool = AtomicBool::new(false);
-        let mut end = fresh("/proc/net/unix", &UNIX);
-        assert!(!end.ended(4000, 4096));
+        let end = SeqEnd::for_path(Path::new("/proc/net/unix"));
         assert!(!end.ended(4000, 4096));
         assert!(end.ended(100, 4096));
+        assert!(!end.ended(0, 4096));
         // Snapshots and other files: only a 0-byte read ends them.
         for other in ["/snap/proc/net/tcp", "/proc/net/route", "/proc/net/tcp/x", "tcp"] {
-            let mut end = fresh(other, &TCP);
+            let end = SeqEnd::for_path(Path::new(other));
             assert!(!end.ended(page, 256 * 1024) && !end.ended(10, 256 * 1024), "{other}");
         }
+        assert!(!SeqEnd::untrusted().ended(10, 256 * 1024));
     }
 
     #[test]
