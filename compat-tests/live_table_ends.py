@@ -21,8 +21,10 @@ would have cost the kernel one more walk of its connection hash.
 
 Then 6,000 connections more (12,000 sockets held by this one process, far
 past the fd listing's batches and the runs read without listing, and enough
-rows for lsof's table to be written on several threads) under the same
-comparison, with port names, TCP queues and -F too.
+rows for lsof's files to be classified and its table written on several
+threads) under the same comparison, with port names, TCP queues, -F, and
+state and address selections whose "found" marks set -V's lines and the
+exit status.
 """
 
 import os
@@ -124,7 +126,12 @@ def inside(sockbox):
             keep += [c, a]
         check("many", 2 * MANY_CONNECTIONS, inet + [
             ("lsof", ["-i", "-n"]), ("lsof", ["-i", "-n", "-P", "-T", "qs"]),
-            ("lsof", ["-i", "-P", "-n", "-R", "+c", "15"]), ("lsof", ["-i", "-n", "-P", "-F", "pcfn"])])
+            ("lsof", ["-i", "-P", "-n", "-R", "+c", "15"]), ("lsof", ["-i", "-n", "-P", "-F", "pcfn"]),
+            # Classified in pieces on several threads: the "found" marks
+            # (states, addresses, Internet files) decide -V and the status.
+            ("lsof", ["-n", "-P", "-V", "-iTCP", "-sTCP:LISTEN,CLOSE_WAIT"]),
+            ("lsof", ["-n", "-P", "-V", "-i", "TCP:%d" % port, "-i", "UDP:%d" % port, "-i", "6@[::1]"]),
+            ("lsof", ["-n", "-P", "-V", "-a", "-i4", "-p", str(os.getpid())])])
     finally:
         for s in keep:
             s.close()

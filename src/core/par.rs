@@ -53,6 +53,21 @@ where
     map_ordered_waking(items, scratch, f, |_| false, || ()).0
 }
 
+/// `map_ordered` on `threads` threads (work that is not a /proc walk
+/// chooses its own count).
+pub fn map_ordered_on<T, R, S>(
+    threads: usize,
+    items: &[T],
+    scratch: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    map_on(threads, items, scratch, f, |_| false, || ()).0
+}
+
 /// `map_ordered`, and `meanwhile` run on the calling thread as soon as one
 /// result satisfies `wake` (while the rest of the walk goes on), or never
 /// when none does. lsof reads the socket tables only once a socket fd

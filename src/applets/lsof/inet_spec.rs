@@ -457,25 +457,37 @@ impl InetSpecs {
     /// is_nw_addr(): does an endpoint match some entry? Marks the first
     /// matching entry (newest first) found.
     pub fn matches(&mut self, proto: Proto, v6: bool, addr: &[u8; 16], port: u32) -> bool {
+        let Some(i) = self.matching(proto, v6, addr, port) else {
+            return false;
+        };
+        self.mark_found(i);
+        true
+    }
+
+    /// The first entry (newest first) an endpoint matches, by index; it is
+    /// marked found by `mark_found` (classification on several threads
+    /// gathers the marks and sets them after).
+    pub fn matching(&self, proto: Proto, v6: bool, addr: &[u8; 16], port: u32) -> Option<usize> {
         let port = port as i64;
-        for s in self.specs.iter_mut().rev() {
-            if s.proto.is_some_and(|p| p != proto) {
-                continue;
-            }
-            let af = if v6 { 6 } else { 4 };
-            if s.af != 0 && s.af != af {
-                continue;
-            }
-            let n = if v6 { 16 } else { 4 };
-            if s.addr[..n].iter().any(|&b| b != 0) && s.addr[..n] != addr[..n] {
-                continue;
-            }
-            if s.sport == -1 || (port >= s.sport as i64 && port <= s.eport as i64) {
-                s.found = true;
-                return true;
-            }
+        let af = if v6 { 6 } else { 4 };
+        let n = if v6 { 16 } else { 4 };
+        self.specs.iter().rposition(|s| {
+            s.proto.is_none_or(|p| p == proto)
+                && (s.af == 0 || s.af == af)
+                && (s.addr[..n].iter().all(|&b| b == 0) || s.addr[..n] == addr[..n])
+                && (s.sport == -1 || (port >= s.sport as i64 && port <= s.eport as i64))
+        })
+    }
+
+    pub fn mark_found(&mut self, i: usize) {
+        if let Some(s) = self.specs.get_mut(i) {
+            s.found = true;
         }
-        false
+    }
+
+    /// How many entries there are (indexes of `matching`).
+    pub fn len(&self) -> usize {
+        self.specs.len()
     }
 
     /// The arguments none of whose entries matched, in lsof's report order.

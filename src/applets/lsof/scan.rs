@@ -718,65 +718,66 @@ impl Scan {
         if tables.is_some() {
             err.extend_from_slice(&load_err);
         }
-        // 4. Each socket classified and selected, in pid and fd order.
-        let mut stat_buf = Vec::new();
-        for ((pid, uid, st, sf, primary), sock_fds) in kept.into_iter().zip(all_fds) {
-            let Some(sock_fds) = sock_fds else { continue };
-            path.truncate(base_len);
-            path.push(b'/');
-            push_decimal(&mut path, pid as u64);
-            path.push(b'/');
-            let pid_len = path.len();
-            let mut files = Vec::new();
-            let Some(tables) = tables.as_ref() else { continue };
-            for s in &sock_fds {
-                let mut fsf = if primary { sf } else { 0 };
-                fsf |= fd_flag(o, s.fd);
-                let Some((row, more)) = classify(o, tables, s.inode) else {
-                    continue;
-                };
-                if more & sel::EXCLF != 0 {
-                    continue;
-                }
-                fsf |= more;
-                if fsf == 0 {
-                    continue;
-                }
-                if fsf & sel::NET != 0 {
-                    o.net.found = true;
-                }
-                if o.and && fsf & o.selflags != o.selflags {
-                    continue;
-                }
-                // Selected. A socket's file is always open read-write at
-                // offset 0, so fdinfo is read only for what it alone holds:
-                // the open flags of the -F G field.
-                let (info, flags) = if o.field && o.fields[b'G' as usize] {
-                    path.truncate(pid_len);
-                    path.extend_from_slice(b"fdinfo/");
-                    push_decimal(&mut path, s.fd as u64);
-                    stat_buf.clear();
-                    if read_small(&path, &mut stat_buf).is_err() {
-                        continue;
-                    }
-                    let (offset, flags) = fdinfo(&stat_buf);
-                    (Some(Box::new(FdInfo { offset, flags })), flags)
-                } else {
-                    (None, Some(libc::O_RDWR as u64))
-                };
-                let access = match flags.map(|f| f & 3) {
-                    Some(0) => b'r',
-                    Some(1) => b'w',
-                    _ => b'u',
-                };
-                files.push(SockFile {
-                    inode: s.inode,
-                    row,
-                    fd: s.fd,
-                    access,
-                    fdinfo: info,
-                });
+        // 4. Each socket classified and selected. Pieces of a process's fds
+        //    are done on several threads when there are many; the files keep
+        //    pid and fd order, and the "found" marks are set after.
+        let Some(tables) = tables else {
+            return Scan {
+                procs,
+                tables: Tables::default(),
+                refused: false,
+            };
+        };
+        let mut pieces = Vec::new();
+        for (k, fds) in all_fds.iter().enumerate() {
+            let n = fds.as_ref().map_or(0, |v| v.len());
+            for start in (0..n).step_by(CLASSIFY_PIECE) {
+                pieces.push((k, start..(start + CLASSIFY_PIECE).min(n)));
             }
+        }
+        let total: usize = all_fds.iter().flatten().map(|v| v.len()).sum();
+        let threads = if total >= 2 * CLASSIFY_PIECE {
+            std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+        } else {
+            1
+        };
+        let (o_ref, tables_ref, kept_ref, fds_ref) = (&*o, &tables, &kept, &all_fds);
+        let selected = par::map_ordered_on(
+            threads,
+            &pieces,
+            || (Vec::with_capacity(64), Vec::new()),
+            |(path, stat_buf), (k, range)| {
+                let (pid, _, _, sf, primary) = &kept_ref[*k];
+                let fds = fds_ref[*k].as_deref().unwrap_or_default();
+                path.clear();
+                path.extend_from_slice(&base);
+                path.push(b'/');
+                push_decimal(path, *pid as u64);
+                path.push(b'/');
+                let proc_sf = if *primary { *sf } else { 0 };
+                let mut marks = Marks::new(o_ref);
+                let files = select_files(
+                    o_ref,
+                    tables_ref,
+                    proc_sf,
+                    &fds[range.clone()],
+                    path,
+                    stat_buf,
+                    &mut marks,
+                );
+                (*k, files, marks)
+            },
+        );
+        let mut files_of: Vec<Vec<SockFile>> = (0..kept.len()).map(|_| Vec::new()).collect();
+        for (k, files, marks) in selected {
+            marks.set(o);
+            if files_of[k].is_empty() {
+                files_of[k] = files;
+            } else {
+                files_of[k].extend(files);
+            }
+        }
+        for ((pid, uid, st, _, _), files) in kept.into_iter().zip(files_of) {
             if !files.is_empty() {
                 procs.push(Proc {
                     pid: pid as i32,
@@ -790,15 +791,114 @@ impl Scan {
         }
         Scan {
             procs,
-            tables: tables.unwrap_or_default(),
+            tables,
             refused: false,
         }
     }
 }
 
+/// Socket fds classified per piece (and on several threads from two pieces up).
+const CLASSIFY_PIECE: usize = 4096;
+
+/// The "found" marks classification leaves in `Options` (lsof's side
+/// effects: a TCP state, the Internet files, an address seen), gathered
+/// apart so that pieces can be classified on several threads and the marks
+/// set after. Each is a plain "seen", so the order they are set in does not
+/// matter.
+struct Marks {
+    states: [bool; 12],
+    net: bool,
+    specs: Vec<bool>,
+}
+
+impl Marks {
+    fn new(o: &Options) -> Marks {
+        Marks {
+            states: [false; 12],
+            net: false,
+            specs: vec![false; o.specs.len()],
+        }
+    }
+
+    fn set(self, o: &mut Options) {
+        for (st, _) in self.states.iter().enumerate().filter(|s| *s.1) {
+            o.tcp_include[st] = 2;
+        }
+        o.net.found |= self.net;
+        for (i, _) in self.specs.iter().enumerate().filter(|s| *s.1) {
+            o.specs.mark_found(i);
+        }
+    }
+}
+
+/// One process's socket fds (or some of them) classified and selected as
+/// lsof's process_proc_sock() and is_file_sel() would: the files kept, in
+/// fd order. `proc_sf` is what selected the process itself (0 unless it
+/// was a primary selection), `proc_dir` its /proc/PID/ folder, `buf` scratch.
+fn select_files(
+    o: &Options,
+    tables: &Tables,
+    proc_sf: u32,
+    fds: &[crate::core::owners::SocketFd],
+    proc_dir: &mut Vec<u8>,
+    buf: &mut Vec<u8>,
+    marks: &mut Marks,
+) -> Vec<SockFile> {
+    let dir_len = proc_dir.len();
+    let mut files = Vec::new();
+    for s in fds {
+        let mut fsf = proc_sf | fd_flag(o, s.fd);
+        let Some((row, more)) = classify(o, tables, s.inode, marks) else {
+            continue;
+        };
+        if more & sel::EXCLF != 0 {
+            continue;
+        }
+        fsf |= more;
+        if fsf == 0 {
+            continue;
+        }
+        if fsf & sel::NET != 0 {
+            marks.net = true;
+        }
+        if o.and && fsf & o.selflags != o.selflags {
+            continue;
+        }
+        // Selected. A socket's file is always open read-write at offset 0,
+        // so fdinfo is read only for what it alone holds: the open flags of
+        // the -F G field.
+        let (info, flags) = if o.field && o.fields[b'G' as usize] {
+            proc_dir.truncate(dir_len);
+            proc_dir.extend_from_slice(b"fdinfo/");
+            push_decimal(proc_dir, s.fd as u64);
+            buf.clear();
+            if read_small(proc_dir, buf).is_err() {
+                continue;
+            }
+            let (offset, flags) = fdinfo(buf);
+            (Some(Box::new(FdInfo { offset, flags })), flags)
+        } else {
+            (None, Some(libc::O_RDWR as u64))
+        };
+        let access = match flags.map(|f| f & 3) {
+            Some(0) => b'r',
+            Some(1) => b'w',
+            _ => b'u',
+        };
+        files.push(SockFile {
+            inode: s.inode,
+            row,
+            fd: s.fd,
+            access,
+            fdinfo: info,
+        });
+    }
+    files
+}
+
 /// The socket's row and the selection flags it earns (lsof's
 /// process_proc_sock()); None when it is in none of the loaded tables.
-fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(RowRef, u32)> {
+fn classify(o: &Options, tables: &Tables, inode: u64, marks: &mut Marks) -> Option<(RowRef, u32)> {
     if let Some(&u) = tables.unix.get(&inode) {
         let f = if o.unix { sel::UNX } else { 0 };
         return Some((RowRef::Unix(u), f));
@@ -814,7 +914,7 @@ fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(RowRef, u32
         }
         if o.tcp_include.iter().any(|&s| s != 0) {
             if o.tcp_include[st] != 0 {
-                o.tcp_include[st] = 2;
+                marks.states[st] = true;
             } else {
                 return Some((found, sel::EXCLF));
             }
@@ -826,11 +926,11 @@ fn classify(o: &mut Options, tables: &Tables, inode: u64) -> Option<(RowRef, u32
     let (v6_addrs, local, remote) = endpoints(row);
     if o.selflags & sel::NA != 0 {
         let mut m = false;
-        if let Some(r) = &remote {
-            m |= o.specs.matches(row.proto, v6_addrs, &r.addr, r.port);
-        }
-        if let Some(l) = &local {
-            m |= o.specs.matches(row.proto, v6_addrs, &l.addr, l.port);
+        for ep in [&remote, &local].into_iter().flatten() {
+            if let Some(i) = o.specs.matching(row.proto, v6_addrs, &ep.addr, ep.port) {
+                marks.specs[i] = true;
+                m = true;
+            }
         }
         if m {
             f |= sel::NA;
