@@ -396,12 +396,52 @@ fn parse_inet_row(line: &[u8], v6: bool, proto: Proto) -> Option<(u64, InetRow)>
     let Some((row, rest)) = kernel_row_prefix(line, v6, proto) else {
         return parse_inet_row_fields(line, v6, proto);
     };
+    if let Some(inode) = kernel_row_inode(&line[rest..]) {
+        return Some((inode, row));
+    }
     // tr, when, retrnsmt, uid, timeout, inode: lsof's split of the rest.
     let (f, n) = take_fields::<6>(&line[rest..], b":");
     if n < 6 {
         return None;
     }
     Some((strtoul(f[5], 0)?, row))
+}
+
+/// The inode of a row's rest in the kernel's shape (`%02X:%08lX %08X`,
+/// then uid, timeout and inode as right-aligned decimals), read in place;
+/// None for any other shape, which then goes through lsof's split (a
+/// leading-zero inode too: lsof reads it as octal).
+fn kernel_row_inode(rest: &[u8]) -> Option<u64> {
+    let hex = |r: std::ops::Range<usize>| rest.get(r).is_some_and(|w| w.iter().all(u8::is_ascii_hexdigit));
+    if !(hex(0..2) && rest.get(2) == Some(&b':') && hex(3..11) && rest.get(11) == Some(&b' ') && hex(12..20)) {
+        return None;
+    }
+    let mut i = 20;
+    // uid, timeout (maybe negative), inode: each after blanks, as digits.
+    let mut number = |signed: bool| -> Option<&[u8]> {
+        if rest.get(i) != Some(&b' ') {
+            return None;
+        }
+        while rest.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let start = i;
+        if signed && rest.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let digits = i;
+        while rest.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > digits).then(|| &rest[start..i])
+    };
+    number(false)?;
+    number(true)?;
+    let inode = number(false)?;
+    if !matches!(rest.get(i), None | Some(b' ')) || inode.len() > 19 || (inode.len() > 1 && inode[0] == b'0') {
+        return None;
+    }
+    Some(inode.iter().fold(0u64, |v, &d| v * 10 + (d - b'0') as u64))
 }
 
 /// The fixed-width start of a row as the kernel writes it (`%4d: `, then
@@ -1076,6 +1116,12 @@ mod tests {
                 String::from_utf8_lossy(line)
             );
             assert!(parse_inet_row(line, v6, Proto::Tcp).is_some());
+            let (_, rest) = kernel_row_prefix(line, v6, Proto::Tcp).unwrap();
+            assert!(
+                kernel_row_inode(&line[rest..]).is_some(),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
             assert_eq!(
                 parse_inet_row(line, v6, Proto::Tcp),
                 parse_inet_row_fields(line, v6, Proto::Tcp)
