@@ -7,7 +7,6 @@
 //! into fixed runs, which would leave one core idle behind the big process.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
 
 /// Below this many items the threads cost more than they save.
 const MIN_PARALLEL: usize = 64;
@@ -68,9 +67,9 @@ where
     map_on(threads, items, scratch, f, |_| false, || ()).0
 }
 
-/// `map_ordered`, and `meanwhile` run on the calling thread as soon as one
-/// result satisfies `wake` (while the rest of the walk goes on), or never
-/// when none does. lsof reads the socket tables only once a socket fd
+/// `map_ordered`, and `meanwhile` run on the calling thread once one result
+/// satisfies `wake` (as soon as that thread is done with its item in hand;
+/// the rest of the walk goes on meanwhile), or never when none does. lsof reads the socket tables only once a socket fd
 /// turns up, and reading them beside the fd walk overlaps the two.
 pub fn map_ordered_waking<T, R, S, M>(
     items: &[T],
@@ -106,36 +105,53 @@ where
         return (out, m);
     }
     let next = AtomicUsize::new(0);
-    // (woken, threads finished), and the calling thread waits on it.
-    let gate = (Mutex::new((false, 0usize)), Condvar::new());
     let woken = AtomicBool::new(false);
+    // One item claimed and done into `done`; false when none was left.
+    let claim = |s: &mut S, done: &mut Vec<(usize, R)>| {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = items.get(i) else { return false };
+        let r = f(s, item);
+        if !woken.load(Ordering::Relaxed) && wake(&r) {
+            woken.store(true, Ordering::Relaxed);
+        }
+        done.push((i, r));
+        true
+    };
     let work = || {
         let mut s = scratch();
-        let mut done: Vec<(usize, R)> = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            let r = f(&mut s, item);
-            if !woken.load(Ordering::Relaxed) && wake(&r) && !woken.swap(true, Ordering::Relaxed) {
-                gate.0.lock().unwrap_or_else(|e| e.into_inner()).0 = true;
-                gate.1.notify_one();
-            }
-            done.push((i, r));
-        }
-        gate.0.lock().unwrap_or_else(|e| e.into_inner()).1 += 1;
-        gate.1.notify_one();
+        let mut done = Vec::new();
+        while claim(&mut s, &mut done) {}
         done
     };
+    // The calling thread is one of the `threads`: it walks too, but once
+    // woken it runs `meanwhile` first (the walk goes on around it) and then
+    // walks again. So `meanwhile` (lsof's table load, mostly kernel time on
+    // a thread of its own) shares the cores with one walker fewer, instead
+    // of with all of them while its own cost is the longest single one.
     let (parts, m) = std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..threads).map(|_| sc.spawn(work)).collect();
-        let mut state = gate.0.lock().unwrap_or_else(|e| e.into_inner());
-        while !state.0 && state.1 < threads {
-            state = gate.1.wait(state).unwrap_or_else(|e| e.into_inner());
+        let handles: Vec<_> = (1..threads).map(|_| sc.spawn(work)).collect();
+        let mut meanwhile = Some(meanwhile);
+        let mut m = None;
+        let mut s = scratch();
+        let mut mine = Vec::new();
+        loop {
+            if woken.load(Ordering::Relaxed)
+                && let Some(run) = meanwhile.take()
+            {
+                m = Some(run());
+            }
+            if !claim(&mut s, &mut mine) {
+                break;
+            }
         }
-        let woke = state.0;
-        drop(state);
-        let m = woke.then(meanwhile);
-        let parts: Vec<Vec<(usize, R)>> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+        let mut parts: Vec<Vec<(usize, R)>> = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+        parts.push(mine);
+        // Woken only by the last items of the other threads.
+        if woken.load(Ordering::Relaxed)
+            && let Some(run) = meanwhile.take()
+        {
+            m = Some(run());
+        }
         (parts, m)
     });
     let mut slots: Vec<Option<R>> = Vec::with_capacity(items.len());
@@ -185,6 +201,27 @@ mod tests {
         }
         let (_, m) = map_ordered_waking(&items[..3], || (), |_, &x| x, |&x| x == 2, || "woken");
         assert_eq!(m, Some("woken"));
+    }
+
+    #[test]
+    fn meanwhile_runs_on_the_calling_thread_while_the_others_walk() {
+        let me = std::thread::current().id();
+        let items: Vec<u32> = (0..200).collect();
+        let (out, m) = map_on(
+            2,
+            &items,
+            || (),
+            |_, &x| (x, std::thread::current().id()),
+            |_| true,
+            || {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                std::thread::current().id()
+            },
+        );
+        assert_eq!(m, Some(me));
+        assert_eq!(out.iter().map(|r| r.0).collect::<Vec<_>>(), items);
+        // The other thread walked on meanwhile.
+        assert!(out.iter().any(|r| r.1 != me));
     }
 
     #[test]
