@@ -24,7 +24,8 @@ past the fd listing's batches and the runs read without listing, and enough
 rows for lsof's files to be classified and its table written on several
 threads) under the same comparison, with port names, TCP queues, -F, and
 state and address selections whose "found" marks set -V's lines and the
-exit status.
+exit status; and `ss -tanp`/`-xap`, whose owner walk takes this process
+in pieces of fd numbers on several threads.
 """
 
 import os
@@ -38,7 +39,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import difftest  # noqa: E402
 
-REAL = {"netstat": "/usr/bin/netstat", "lsof": "/usr/bin/lsof"}
+REAL = {"netstat": "/usr/bin/netstat", "lsof": "/usr/bin/lsof", "ss": "/usr/bin/ss"}
 # tcp rows are 150 bytes (27 to a 4 KiB page), tcp6 rows 178 (23), unix
 # rows ~60 to ~120 with their paths: enough of each to cross 4 pages.
 V4_ROWS, V6_ROWS, UNIX_ROWS = 140, 110, 200
@@ -131,7 +132,10 @@ def inside(sockbox):
             # (states, addresses, Internet files) decide -V and the status.
             ("lsof", ["-n", "-P", "-V", "-iTCP", "-sTCP:LISTEN,CLOSE_WAIT"]),
             ("lsof", ["-n", "-P", "-V", "-i", "TCP:%d" % port, "-i", "UDP:%d" % port, "-i", "6@[::1]"]),
-            ("lsof", ["-n", "-P", "-V", "-a", "-i4", "-p", str(os.getpid())])])
+            ("lsof", ["-n", "-P", "-V", "-a", "-i4", "-p", str(os.getpid())]),
+            # One process past the fd walk's piece size (4,096 fds): its
+            # fds are walked in pieces on several threads.
+            ("ss", ["-tanp"]), ("ss", ["-xap"])])
     finally:
         for s in keep:
             s.close()

@@ -69,9 +69,8 @@ impl Owners {
         }
         // The fd walk is most of the cost (one readlink per fd, all kernel
         // time): spread over the cores, joined in pid order.
-        let per_pid = crate::core::par::map_ordered(&pids, FdScratch::default, |scratch, &pid| {
-            pid_socket_fds(base, pid, sort, scratch).map_err(|e| e.kind())
-        });
+        let (per_pid, _) = walk_socket_fds(base, &pids, sort, false, || ());
+        let per_pid = per_pid.into_iter().map(|r| r.map_err(|e| e.kind()));
         for (&pid, fds) in pids.iter().zip(per_pid) {
             match fds {
                 Ok(fds) if !fds.is_empty() => {
@@ -93,6 +92,113 @@ impl Owners {
     }
 }
 
+/// Fd numbers per piece of a big process's walk.
+const WALK_PIECE_FDS: u32 = 4096;
+
+/// The socket fds of each of `pids` under the proc folder `base` (in pid
+/// order, each in fd order; an error where the folder cannot be read),
+/// walked on as many threads as the walk is worth. Its cost is very uneven
+/// (one server may hold 20,000 sockets while hundreds of processes hold
+/// none), so a process with many fds is walked in pieces of fd numbers, and
+/// the biggest pieces are claimed first: the threads end together instead
+/// of one walking the last big process alone. `meanwhile` runs on the
+/// calling thread beside the walk (`par::map_ordered_waking`) when a
+/// socket turns up, or at once on a walk on several threads if `eager`.
+pub fn walk_socket_fds<M>(
+    base: &[u8],
+    pids: &[u32],
+    sort: bool,
+    eager: bool,
+    meanwhile: impl FnOnce() -> M,
+) -> (Vec<io::Result<Vec<SocketFd>>>, Option<M>) {
+    // (index in pids, fd numbers) per piece, and its cost: its fds.
+    let mut pieces = Vec::with_capacity(pids.len());
+    let mut costs = Vec::new();
+    let cores = crate::core::par::walk_cores();
+    let counts = if sort || cores < 2 {
+        Vec::new()
+    } else {
+        fd_counts(base, pids)
+    };
+    if counts.is_empty() {
+        pieces.extend((0..pids.len()).map(|i| (i, 0..u32::MAX)));
+    } else {
+        // Every process's first piece, then every second one, and so on:
+        // pieces of equal cost are claimed in that order, so two threads
+        // seldom walk the same process at once (they would contend for its
+        // fd table and its folder's entries in the kernel).
+        let most = counts.iter().max().copied().unwrap_or(0);
+        let mut lo = 0;
+        loop {
+            for (i, &n) in counts.iter().enumerate() {
+                let last = lo + WALK_PIECE_FDS >= n;
+                if lo == 0 || lo < n {
+                    pieces.push((i, lo..if last { u32::MAX } else { lo + WALK_PIECE_FDS }));
+                    costs.push(n.saturating_sub(lo).min(WALK_PIECE_FDS) as u64);
+                }
+            }
+            lo += WALK_PIECE_FDS;
+            if lo >= most {
+                break;
+            }
+        }
+    }
+    // Threads for many processes, or for one big enough to be in pieces.
+    let threads = if pieces.len() > pids.len() {
+        cores
+    } else {
+        crate::core::par::threads_for(pids.len())
+    };
+    let has_socket = |r: &io::Result<Vec<SocketFd>>| r.as_ref().is_ok_and(|v| !v.is_empty());
+    let (per_piece, m) = crate::core::par::map_ordered_waking(
+        threads,
+        &pieces,
+        &costs,
+        FdScratch::default,
+        |scratch, (i, fds)| pid_socket_fds_in(base, pids[*i], fds.clone(), sort, scratch),
+        has_socket,
+        eager && threads > 1,
+        meanwhile,
+    );
+    // The pieces of a process, joined (a process's pieces are in fd order
+    // in the list). One that could not be read after the first could: the
+    // process went meanwhile (what was read stays, as a walk in one go
+    // would have kept it).
+    let mut out: Vec<Option<io::Result<Vec<SocketFd>>>> = (0..pids.len()).map(|_| None).collect();
+    for ((i, _), r) in pieces.iter().zip(per_piece) {
+        match (&mut out[*i], r) {
+            (slot @ None, r) => *slot = Some(r),
+            (Some(Ok(all)), Ok(more)) => all.extend(more),
+            _ => {}
+        }
+    }
+    (out.into_iter().flatten().collect(), m)
+}
+
+/// Each process's number of open fds, the size the kernel gives
+/// /proc/PID/fd (since Linux 6.2; 0 before, which leaves one piece per
+/// process in pid order).
+fn fd_counts(base: &[u8], pids: &[u32]) -> Vec<u32> {
+    let mut path = Vec::with_capacity(base.len() + 16);
+    pids.iter()
+        .map(|&pid| {
+            path.clear();
+            path.extend_from_slice(base);
+            path.push(b'/');
+            push_decimal(&mut path, pid as u64);
+            path.extend_from_slice(b"/fd\0");
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            // SAFETY: a NUL-terminated path and a stat buffer of our own.
+            let ok = unsafe { libc::stat(path.as_ptr().cast(), &mut st) } == 0;
+            if ok {
+                st.st_size.clamp(0, u32::MAX as i64) as u32
+            } else {
+                0
+            }
+        })
+        .collect()
+}
+
 /// Whether listings under the proc folder `base` must be sorted: /proc
 /// lists ascending pids and fds, which is what the originals see; a
 /// snapshot folder lists in its filesystem's order.
@@ -110,6 +216,17 @@ pub struct FdScratch {
 /// The socket fds of process `pid` under the proc folder `base`, in fd
 /// order (`sort`: list order is not fd order, as on a snapshot).
 pub fn pid_socket_fds(base: &[u8], pid: u32, sort: bool, scratch: &mut FdScratch) -> io::Result<Vec<SocketFd>> {
+    pid_socket_fds_in(base, pid, 0..u32::MAX, sort, scratch)
+}
+
+/// `pid_socket_fds`, of the fds numbered in `range` only.
+fn pid_socket_fds_in(
+    base: &[u8],
+    pid: u32,
+    range: std::ops::Range<u32>,
+    sort: bool,
+    scratch: &mut FdScratch,
+) -> io::Result<Vec<SocketFd>> {
     let path = &mut scratch.path;
     path.clear();
     path.extend_from_slice(base);
@@ -117,14 +234,16 @@ pub fn pid_socket_fds(base: &[u8], pid: u32, sort: bool, scratch: &mut FdScratch
     push_decimal(path, pid as u64);
     path.extend_from_slice(b"/fd");
     let mut fds = Vec::new();
-    read_socket_fds(path, sort, &mut scratch.fd_nums, &mut fds)?;
+    read_socket_fds(path, range, sort, &mut scratch.fd_nums, &mut fds)?;
     Ok(fds)
 }
 
 /// Appends the socket fds of the fd folder at `path` (a /proc/ID/fd; the
-/// buffer is reused and left changed) to `out`, in fd order.
+/// buffer is reused and left changed) numbered in `range` to `out`, in fd
+/// order.
 pub fn read_socket_fds(
     path: &mut Vec<u8>,
+    range: std::ops::Range<u32>,
     sort: bool,
     fd_nums: &mut Vec<u32>,
     out: &mut Vec<SocketFd>,
@@ -147,6 +266,7 @@ pub fn read_socket_fds(
     if sort {
         // A snapshot's folder (not in fd order): listed whole, sorted.
         while list_fds(dirfd, &mut listing, fd_nums).is_some() {}
+        fd_nums.retain(|fd| range.contains(fd));
         fd_nums.sort_unstable();
         links_of(dirfd, fd_nums, out);
         unsafe { libc::close(dirfd) };
@@ -164,11 +284,21 @@ pub fn read_socket_fds(
     // The kernel fills a listing until the next entry does not fit, so one
     // that leaves room for another (an fd's takes at most 32 bytes) is the
     // last: most processes need a single getdents64(), not two.
+    //
+    // A range that starts past 0 starts the listing at its first fd, and
+    // the walk stops at the first fd past its end.
+    if range.start > 0 && unsafe { libc::lseek(dirfd, range.start as libc::off_t + 2, libc::SEEK_SET) } < 0 {
+        unsafe { libc::close(dirfd) };
+        return Ok(());
+    }
     loop {
         fd_nums.clear();
         let filled = list_fds(dirfd, &mut listing, fd_nums);
+        let listed = fd_nums.len();
+        fd_nums.retain(|&fd| fd < range.end);
         links_of(dirfd, fd_nums, out);
         match filled {
+            _ if fd_nums.len() < listed => break,
             Some(n) if n + 64 <= listing.len() => break,
             Some(_) => {}
             None => break,
@@ -180,11 +310,16 @@ pub fn read_socket_fds(
             continue;
         }
         let mut fd = last + 1;
-        while let Some(link) = link_of(dirfd, fd) {
+        while fd < range.end
+            && let Some(link) = link_of(dirfd, fd)
+        {
             if let Some(inode) = link {
                 out.push(SocketFd { fd, inode });
             }
             fd += 1;
+        }
+        if fd >= range.end {
+            break;
         }
         if unsafe { libc::lseek(dirfd, fd as libc::off_t + 2, libc::SEEK_SET) } < 0 {
             break;
@@ -366,6 +501,13 @@ mod tests {
         for _ in 0..20 {
             let before = plain();
             let ours = pid_socket_fds(b"/proc", pid, false, &mut FdScratch::default()).unwrap();
+            // In pieces of fd numbers: one starting in a gap, one at an
+            // open fd inside a run, the last open-ended.
+            let cuts = [0, held[199] as u32 + 1, held[800] as u32, u32::MAX];
+            let mut pieces = Vec::new();
+            for w in cuts.windows(2) {
+                pieces.extend(pid_socket_fds_in(b"/proc", pid, w[0]..w[1], false, &mut FdScratch::default()).unwrap());
+            }
             let after = plain();
             let ours_fds: Vec<u32> = ours.iter().map(|s| s.fd).collect();
             for &fd in held.iter().filter(|&&fd| fd >= 0) {
@@ -377,7 +519,7 @@ mod tests {
                     .map(|s| (s.fd, s.inode))
                     .eq(ours.iter().map(|s| (s.fd, s.inode)))
             };
-            if same(&before) && same(&after) {
+            if same(&before) && same(&after) && same(&pieces) {
                 agreed = true;
                 break;
             }

@@ -17,7 +17,13 @@ const MIN_PARALLEL_FILES: u64 = 4096;
 
 /// How many threads a walk over `items` items uses.
 pub fn threads_for(items: usize) -> usize {
-    if items < MIN_PARALLEL || !many_open_files() {
+    if items < MIN_PARALLEL { 1 } else { walk_cores() }
+}
+
+/// How many threads a big /proc walk uses: 1 on a system with few files
+/// open (its walks are short).
+pub fn walk_cores() -> usize {
+    if !many_open_files() {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
@@ -49,7 +55,17 @@ where
     T: Sync,
     R: Send,
 {
-    map_ordered_waking(items, scratch, f, |_| false, || ()).0
+    map_on(
+        threads_for(items.len()),
+        items,
+        &[],
+        scratch,
+        f,
+        |_| false,
+        false,
+        || (),
+    )
+    .0
 }
 
 /// `map_ordered` on `threads` threads (work that is not a /proc walk
@@ -64,34 +80,81 @@ where
     T: Sync,
     R: Send,
 {
-    map_on(threads, items, scratch, f, |_| false, || ()).0
+    map_on(threads, items, &[], scratch, f, |_| false, false, || ()).0
 }
 
-/// `map_ordered`, and `meanwhile` run on the calling thread once one result
-/// satisfies `wake` (as soon as that thread is done with its item in hand;
-/// the rest of the walk goes on meanwhile), or never when none does. lsof reads the socket tables only once a socket fd
-/// turns up, and reading them beside the fd walk overlaps the two.
-pub fn map_ordered_waking<T, R, S, M>(
+/// `map_ordered` with the items claimed costliest first (`costs`, one per
+/// item; see `costliest_first`); results still in item order.
+pub fn map_ordered_by_cost<T, R, S>(
     items: &[T],
+    costs: &[u64],
+    scratch: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    let order = costliest_first(costs);
+    map_on(
+        threads_for(items.len()),
+        items,
+        &order,
+        scratch,
+        f,
+        |_| false,
+        false,
+        || (),
+    )
+    .0
+}
+
+/// The order to claim items in: costliest first, ties in item order. The
+/// walks' costs are very uneven, and a thread that claims the one big
+/// process last leaves the other cores idle behind it; claimed first, it
+/// runs while the others share out the small ones.
+fn costliest_first(costs: &[u64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..costs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(costs[i]));
+    order
+}
+
+/// `map_ordered_by_cost` on `threads` threads, and `meanwhile` run on the calling thread: at
+/// once (`at_once`), or once one result satisfies `wake` (as soon as that
+/// thread is done with its item in hand; the rest of the walk goes on
+/// meanwhile), or never when none does. lsof reads the socket tables only
+/// once a socket fd turns up, and reading them beside the fd walk overlaps
+/// the two.
+#[allow(clippy::too_many_arguments)]
+pub fn map_ordered_waking<T, R, S, M>(
+    threads: usize,
+    items: &[T],
+    costs: &[u64],
     scratch: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
     wake: impl Fn(&R) -> bool + Sync,
+    at_once: bool,
     meanwhile: impl FnOnce() -> M,
 ) -> (Vec<R>, Option<M>)
 where
     T: Sync,
     R: Send,
 {
-    map_on(threads_for(items.len()), items, scratch, f, wake, meanwhile)
+    let order = costliest_first(costs);
+    map_on(threads, items, &order, scratch, f, wake, at_once, meanwhile)
 }
 
-/// `map_ordered_waking` on `threads` threads.
+/// `map_ordered_waking` on `threads` threads, claiming items in `order`
+/// (empty: in item order).
+#[allow(clippy::too_many_arguments)]
 fn map_on<T, R, S, M>(
     threads: usize,
     items: &[T],
+    order: &[usize],
     scratch: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
     wake: impl Fn(&R) -> bool + Sync,
+    at_once: bool,
     meanwhile: impl FnOnce() -> M,
 ) -> (Vec<R>, Option<M>)
 where
@@ -99,16 +162,31 @@ where
     R: Send,
 {
     if threads == 1 {
+        // In item order: costs only matter for sharing out.
+        let mut meanwhile = Some(meanwhile);
+        let m = if at_once {
+            meanwhile.take().map(|run| run())
+        } else {
+            None
+        };
         let mut s = scratch();
         let out: Vec<R> = items.iter().map(|t| f(&mut s, t)).collect();
-        let m = out.iter().any(&wake).then(meanwhile);
+        let m = match meanwhile {
+            Some(run) if out.iter().any(&wake) => Some(run()),
+            _ => m,
+        };
         return (out, m);
     }
     let next = AtomicUsize::new(0);
-    let woken = AtomicBool::new(false);
+    let woken = AtomicBool::new(at_once);
     // One item claimed and done into `done`; false when none was left.
     let claim = |s: &mut S, done: &mut Vec<(usize, R)>| {
-        let i = next.fetch_add(1, Ordering::Relaxed);
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        let i = if order.is_empty() {
+            k
+        } else {
+            order.get(k).copied().unwrap_or(usize::MAX)
+        };
         let Some(item) = items.get(i) else { return false };
         let r = f(s, item);
         if !woken.load(Ordering::Relaxed) && wake(&r) {
@@ -169,37 +247,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn results_keep_item_order_whatever_the_cost() {
+    fn results_keep_item_order_whatever_the_cost_and_claim_order() {
         let items: Vec<u64> = (0..1000).collect();
-        let (out, _) = map_on(
+        // Uneven work: every 100th item is slow; and claimed costliest first.
+        let costs: Vec<u64> = items.iter().map(|x| if x % 100 == 0 { 10 } else { 1 }).collect();
+        let order = costliest_first(&costs);
+        assert_eq!(&order[..3], &[0, 100, 200]);
+        assert_eq!(order[10], 1);
+        for claim in [&[][..], &order[..]] {
+            let (out, _) = map_on(
+                2,
+                &items,
+                claim,
+                || 0u64,
+                |calls, &x| {
+                    *calls += 1;
+                    if x % 100 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    x * 2
+                },
+                |_| false,
+                false,
+                || (),
+            );
+            assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn the_costliest_items_are_claimed_first() {
+        let items: Vec<u32> = (0..50).collect();
+        let mut costs = vec![0u64; 50];
+        costs[49] = 5;
+        costs[30] = 3;
+        let seen = std::sync::Mutex::new(Vec::new());
+        map_on(
             2,
             &items,
-            || 0u64,
-            |calls, &x| {
-                *calls += 1;
-                // Uneven work: every 100th item is slow.
-                if x % 100 == 0 {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                }
-                x * 2
-            },
+            &costliest_first(&costs),
+            || (),
+            |_, &x| seen.lock().unwrap().push(x),
             |_| false,
+            false,
             || (),
         );
-        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        let seen = seen.into_inner().unwrap();
+        // Both are claimed before the cheap ones (two threads: either may
+        // record first).
+        let first: std::collections::BTreeSet<u32> = seen[..2].iter().copied().collect();
+        assert_eq!(first, [30, 49].into_iter().collect());
+        assert_eq!(map_ordered_by_cost(&items, &costs, || (), |_, &x| x), items);
     }
 
     #[test]
     fn meanwhile_runs_once_woken_and_never_otherwise() {
         let items: Vec<u32> = (0..500).collect();
         for threads in [1, 2] {
-            let (out, m) = map_on(threads, &items, || (), |_, &x| x, |&x| x == 321, || "woken");
-            assert_eq!(out, items);
-            assert_eq!(m, Some("woken"));
-            let (_, m) = map_on(threads, &items, || (), |_, &x| x, |_| false, || "woken");
+            for at_once in [false, true] {
+                let (out, m) = map_on(
+                    threads,
+                    &items,
+                    &[],
+                    || (),
+                    |_, &x| x,
+                    |&x| x == 321,
+                    at_once,
+                    || "woken",
+                );
+                assert_eq!(out, items);
+                assert_eq!(m, Some("woken"));
+            }
+            let (_, m) = map_on(threads, &items, &[], || (), |_, &x| x, |_| false, false, || "woken");
             assert_eq!(m, None);
+            let (_, m) = map_on(threads, &items, &[], || (), |_, &x| x, |_| false, true, || "woken");
+            assert_eq!(m, Some("woken"));
         }
-        let (_, m) = map_ordered_waking(&items[..3], || (), |_, &x| x, |&x| x == 2, || "woken");
+        let (_, m) = map_ordered_waking(
+            1,
+            &items[..3],
+            &[0; 3],
+            || (),
+            |_, &x| x,
+            |&x| x == 2,
+            false,
+            || "woken",
+        );
         assert_eq!(m, Some("woken"));
     }
 
@@ -210,9 +343,11 @@ mod tests {
         let (out, m) = map_on(
             2,
             &items,
+            &[],
             || (),
             |_, &x| (x, std::thread::current().id()),
-            |_| true,
+            |_| false,
+            true,
             || {
                 std::thread::sleep(std::time::Duration::from_millis(30));
                 std::thread::current().id()

@@ -8,7 +8,7 @@
 
 use super::inet_spec::Proto;
 use super::options::{Options, atoi, sel};
-use crate::core::owners::{BuildInodeHasher, FdScratch, needs_sort, parse_decimal, pid_socket_fds, push_decimal};
+use crate::core::owners::{BuildInodeHasher, needs_sort, parse_decimal, push_decimal, walk_socket_fds};
 use crate::core::par;
 use crate::core::proc_net::{LineReader, ReadAhead, decode_addr, many_sockets};
 use crate::core::procinfo::{read_small, status_euid};
@@ -1050,15 +1050,8 @@ fn walk_fds_and_load<T>(
     load: impl FnOnce() -> T,
 ) -> (Vec<Option<Vec<crate::core::owners::SocketFd>>>, Option<T>) {
     let has_socket = |fds: &Option<Vec<crate::core::owners::SocketFd>>| fds.as_ref().is_some_and(|v| !v.is_empty());
-    let at_once = par::threads_for(pids.len()) > 1;
-    let sort = needs_sort(base);
-    let (all_fds, tables) = par::map_ordered_waking(
-        pids,
-        FdScratch::default,
-        |scratch, &pid| pid_socket_fds(base, pid, sort, scratch).ok(),
-        |fds| at_once || has_socket(fds),
-        load,
-    );
+    let (all_fds, tables) = walk_socket_fds(base, pids, needs_sort(base), true, load);
+    let all_fds: Vec<_> = all_fds.into_iter().map(|r| r.ok()).collect();
     let tables = tables.filter(|_| all_fds.iter().any(has_socket));
     (all_fds, tables)
 }
