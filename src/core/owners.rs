@@ -182,11 +182,8 @@ fn fd_counts(base: &[u8], pids: &[u32]) -> Vec<u32> {
     let mut path = Vec::with_capacity(base.len() + 16);
     pids.iter()
         .map(|&pid| {
-            path.clear();
-            path.extend_from_slice(base);
-            path.push(b'/');
-            push_decimal(&mut path, pid as u64);
-            path.extend_from_slice(b"/fd\0");
+            fd_dir_path(&mut path, base, pid);
+            path.push(0);
             let mut st: libc::stat = unsafe { std::mem::zeroed() };
             // SAFETY: a NUL-terminated path and a stat buffer of our own.
             let ok = unsafe { libc::stat(path.as_ptr().cast(), &mut st) } == 0;
@@ -228,14 +225,19 @@ fn pid_socket_fds_in(
     scratch: &mut FdScratch,
 ) -> io::Result<Vec<SocketFd>> {
     let path = &mut scratch.path;
+    fd_dir_path(path, base, pid);
+    let mut fds = Vec::new();
+    read_socket_fds(path, range, sort, &mut scratch.fd_nums, &mut fds)?;
+    Ok(fds)
+}
+
+/// `path` set to the fd folder of process `pid` under the proc folder `base`.
+fn fd_dir_path(path: &mut Vec<u8>, base: &[u8], pid: u32) {
     path.clear();
     path.extend_from_slice(base);
     path.push(b'/');
     push_decimal(path, pid as u64);
     path.extend_from_slice(b"/fd");
-    let mut fds = Vec::new();
-    read_socket_fds(path, range, sort, &mut scratch.fd_nums, &mut fds)?;
-    Ok(fds)
 }
 
 /// Appends the socket fds of the fd folder at `path` (a /proc/ID/fd; the

@@ -23,11 +23,12 @@ pub fn threads_for(items: usize) -> usize {
 /// How many threads a big /proc walk uses: 1 on a system with few files
 /// open (its walks are short).
 pub fn walk_cores() -> usize {
-    if !many_open_files() {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
-    }
+    if !many_open_files() { 1 } else { cores() }
+}
+
+/// The threads a parallel piece of work uses: the cores, at most 4.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
 }
 
 /// Whether the system has many files open (read once per run); a system
@@ -55,17 +56,7 @@ where
     T: Sync,
     R: Send,
 {
-    map_on(
-        threads_for(items.len()),
-        items,
-        &[],
-        scratch,
-        f,
-        |_| false,
-        false,
-        || (),
-    )
-    .0
+    map_ordered_on(threads_for(items.len()), items, scratch, f)
 }
 
 /// `map_ordered` on `threads` threads (work that is not a /proc walk
@@ -83,32 +74,6 @@ where
     map_on(threads, items, &[], scratch, f, |_| false, false, || ()).0
 }
 
-/// `map_ordered` with the items claimed costliest first (`costs`, one per
-/// item; see `costliest_first`); results still in item order.
-pub fn map_ordered_by_cost<T, R, S>(
-    items: &[T],
-    costs: &[u64],
-    scratch: impl Fn() -> S + Sync,
-    f: impl Fn(&mut S, &T) -> R + Sync,
-) -> Vec<R>
-where
-    T: Sync,
-    R: Send,
-{
-    let order = costliest_first(costs);
-    map_on(
-        threads_for(items.len()),
-        items,
-        &order,
-        scratch,
-        f,
-        |_| false,
-        false,
-        || (),
-    )
-    .0
-}
-
 /// The order to claim items in: costliest first, ties in item order. The
 /// walks' costs are very uneven, and a thread that claims the one big
 /// process last leaves the other cores idle behind it; claimed first, it
@@ -119,10 +84,12 @@ fn costliest_first(costs: &[u64]) -> Vec<usize> {
     order
 }
 
-/// `map_ordered_by_cost` on `threads` threads, and `meanwhile` run on the calling thread: at
-/// once (`at_once`), or once one result satisfies `wake` (as soon as that
-/// thread is done with its item in hand; the rest of the walk goes on
-/// meanwhile), or never when none does. lsof reads the socket tables only
+/// `f` over `items` on `threads` threads, claimed in the order of falling
+/// `costs` (`costliest_first`; empty: in item order), results in item
+/// order; and `meanwhile` run on the calling thread, which walks too when
+/// it is not running that: at once (`at_once`), or once one result
+/// satisfies `wake` (as soon as that thread is done with its item in hand;
+/// the rest of the walk goes on meanwhile), or never when none does. lsof reads the socket tables only
 /// once a socket fd turns up, and reading them beside the fd walk overlaps
 /// the two.
 #[allow(clippy::too_many_arguments)]
@@ -297,7 +264,8 @@ mod tests {
         // record first).
         let first: std::collections::BTreeSet<u32> = seen[..2].iter().copied().collect();
         assert_eq!(first, [30, 49].into_iter().collect());
-        assert_eq!(map_ordered_by_cost(&items, &costs, || (), |_, &x| x), items);
+        let (out, _) = map_ordered_waking(2, &items, &costs, || (), |_, &x| x, |_| false, false, || ());
+        assert_eq!(out, items);
     }
 
     #[test]

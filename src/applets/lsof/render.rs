@@ -514,7 +514,7 @@ fn table(
     let threads = if o.host_names || rows < 2 * PIECE_ROWS {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+        crate::core::par::cores()
     };
     // Pass 1. Per process: what every one of its rows shows the same. lsof
     // looks the user up per row and per pass; a missing one warns that often.

@@ -777,7 +777,7 @@ impl Scan {
         }
         let total: usize = all_fds.iter().flatten().map(|v| v.len()).sum();
         let threads = if total >= 2 * CLASSIFY_PIECE {
-            std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+            crate::core::par::cores()
         } else {
             1
         };
