@@ -38,10 +38,40 @@ pub struct ReportArgs {
     color: ColorWhen,
     /// redraw every SECONDS until interrupted
     #[argh(option)]
-    watch: Option<f64>,
+    watch: Option<Seconds>,
     /// enter this network namespace first: a name (ip netns), a path, or pid:PID
     #[argh(option)]
     netns: Option<String>,
+}
+
+/// A `--watch` interval, decimal seconds above 0 ("2", "0.5"). Read by hand:
+/// a float parser would add ~14 KiB of tables to the static binary.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seconds(std::time::Duration);
+
+impl std::str::FromStr for Seconds {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let refused = || "expected a number of seconds above 0".to_string();
+        let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+        let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+        if whole.len() + frac.len() == 0 || !digits(whole) || !digits(frac) || whole.len() > 9 {
+            return Err(refused());
+        }
+        let secs: u64 = whole.parse().unwrap_or(0);
+        // Nanoseconds from the first nine fraction digits; the rest is below a tick.
+        let nanos = frac
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+        let pause = std::time::Duration::new(secs, nanos);
+        if pause.is_zero() {
+            Err(refused())
+        } else {
+            Ok(Seconds(pause))
+        }
+    }
 }
 
 /// Thresholds (fractions of the limit they are measured against).
@@ -328,12 +358,6 @@ pub fn run(a: ReportArgs) -> i32 {
             return super::EXIT_ERROR;
         }
     };
-    if let Some(s) = a.watch
-        && !(s.is_finite() && s > 0.0)
-    {
-        eprintln!("sockbox report: --watch: expected a number of seconds above 0");
-        return super::EXIT_ERROR;
-    }
     let style = Style::new(a.color);
     loop {
         let inv = Inventory::collect(
@@ -363,11 +387,11 @@ pub fn run(a: ReportArgs) -> i32 {
         {
             return super::EXIT_ERROR;
         }
-        let Some(secs) = a.watch else {
+        let Some(Seconds(pause)) = a.watch else {
             return r.status() as i32;
         };
         drop(stdout);
-        std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+        std::thread::sleep(pause);
         if !redraw && !a.json && !a.prometheus {
             println!();
         }
@@ -724,4 +748,35 @@ fn prometheus(r: &Report) -> Vec<u8> {
         &single(Some(r.status() as u64)),
     );
     p.0.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seconds;
+    use std::time::Duration;
+
+    #[test]
+    fn watch_seconds() {
+        let ok = |s: &str| s.parse::<Seconds>().map(|Seconds(d)| d);
+        assert_eq!(ok("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(ok("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(ok(".25"), Ok(Duration::from_millis(250)));
+        assert_eq!(ok("3."), Ok(Duration::from_secs(3)));
+        assert_eq!(ok("0.0000000019"), Ok(Duration::from_nanos(1)));
+        for bad in [
+            "",
+            ".",
+            "0",
+            "0.000",
+            "-1",
+            "1e3",
+            "inf",
+            "nan",
+            "1.2.3",
+            " 1",
+            "9999999999",
+        ] {
+            assert!(ok(bad).is_err(), "{bad:?}");
+        }
+    }
 }
