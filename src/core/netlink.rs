@@ -108,6 +108,21 @@ pub struct DiagSocket {
     buf: Vec<u8>,
     /// The snapshot's folder of recorded dumps.
     replay: Option<std::path::PathBuf>,
+    /// A dump asked for early, and what of it has arrived (`prefetch`).
+    early: Option<Box<EarlyDump>>,
+}
+
+/// The replies to one request, received before anyone reads them: ss -p
+/// receives its first table while the owner scan runs on the other cores.
+struct EarlyDump {
+    request: Vec<u8>,
+    /// The datagrams as received, back to back; each one ends at `ends[i]`.
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    /// The dump's end arrived (DONE, an error, or the socket closed).
+    complete: bool,
+    /// Receiving failed: the dump then fails where it stopped.
+    failed: bool,
 }
 
 /// How a dump ended.
@@ -145,6 +160,7 @@ impl DiagSocket {
             fd,
             buf: vec![0; RECV_BUF],
             replay: None,
+            early: None,
         })
     }
 
@@ -172,6 +188,32 @@ impl DiagSocket {
         if let Some(dir) = &self.replay {
             return replay(dir, request, raw, each);
         }
+        if let Some(early) = self.early.take() {
+            if early.request == request {
+                let mut start = 0;
+                for &end in &early.ends {
+                    if let Some(end) = Self::datagram(&early.data[start..end], raw, each) {
+                        return end;
+                    }
+                    start = end;
+                }
+                return match (early.failed, early.complete) {
+                    (true, _) => Err(DumpError::Io),
+                    (false, true) => Ok(()),
+                    (false, false) => self.receive(raw, each),
+                };
+            }
+            if !early.complete && !early.failed {
+                // The kernel refuses a second dump while one runs: finish it.
+                let _ = self.receive(&mut |_| {}, &mut |_| true);
+            }
+        }
+        self.send(request)?;
+        self.receive(raw, each)
+    }
+
+    /// Sends one request to the kernel.
+    fn send(&self, request: &[u8]) -> Result<(), DumpError> {
         let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         let n = unsafe {
@@ -184,25 +226,64 @@ impl DiagSocket {
                 std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
             )
         };
-        if n < 0 {
-            return Err(DumpError::Io);
-        }
+        if n < 0 { Err(DumpError::Io) } else { Ok(()) }
+    }
+
+    /// One datagram of replies into `buf`: its length, 0 when the socket
+    /// closed.
+    fn recv_datagram(&mut self) -> Result<usize, DumpError> {
         loop {
             let n = unsafe { libc::recv(self.fd.as_raw_fd(), self.buf.as_mut_ptr().cast(), self.buf.len(), 0) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
                 return Err(DumpError::Io);
             }
+        }
+    }
+
+    /// Receives a dump's replies until its end.
+    fn receive(&mut self, raw: &mut dyn FnMut(&[u8]), each: &mut dyn FnMut(Msg<'_>) -> bool) -> Result<(), DumpError> {
+        loop {
+            let n = self.recv_datagram()?;
             if n == 0 {
                 return Ok(());
             }
-            if let Some(end) = Self::datagram(&self.buf[..n as usize], raw, each) {
+            if let Some(end) = Self::datagram(&self.buf[..n], raw, each) {
                 return end;
             }
         }
+    }
+
+    /// Sends `request` now and receives its replies, up to about `limit`
+    /// bytes, for a later `dump` of the same request (which goes on from
+    /// there with what the kernel still has). Meanwhile the caller's other
+    /// threads do other work. The kernel's only: a snapshot replays anyway.
+    pub fn prefetch(&mut self, request: &[u8], limit: usize) {
+        if self.replay.is_some() || self.send(request).is_err() {
+            return; // the dump asks again and fails (or answers) then
+        }
+        let mut early = EarlyDump {
+            request: request.to_vec(),
+            data: Vec::new(),
+            ends: Vec::new(),
+            complete: false,
+            failed: false,
+        };
+        while !early.complete && !early.failed && early.data.len() < limit {
+            match self.recv_datagram() {
+                Ok(0) => early.complete = true,
+                Ok(n) => {
+                    let got = &self.buf[..n];
+                    early.complete = Self::datagram(got, &mut |_| {}, &mut |_| true).is_some();
+                    early.data.extend_from_slice(got);
+                    early.ends.push(early.data.len());
+                }
+                Err(_) => early.failed = true,
+            }
+        }
+        self.early = Some(Box::new(early));
     }
 
     /// One datagram of a dump's replies; `Some` when it ends the dump.
@@ -730,6 +811,53 @@ impl<'a> UnixDiag<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dump received early (in part or whole) hands out the same sockets
+    /// as one received when asked; another request first finishes it.
+    #[test]
+    fn early_dump_gives_the_whole_dump() {
+        // 400 listeners of our own: several datagrams of replies.
+        let listeners: Vec<_> = (0..400)
+            .filter_map(|_| std::net::TcpListener::bind("127.0.0.1:0").ok())
+            .collect();
+        let ours: std::collections::BTreeSet<u16> = listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .map(|a| a.port())
+            .collect();
+        let listening = inet_request(libc::AF_INET as u8, 6, 0, 1 << 10, None);
+        let ports = |sock: &mut DiagSocket, req: &[u8]| {
+            let mut seen = std::collections::BTreeSet::new();
+            let res = sock.dump(req, |m| {
+                if let Some(d) = InetDiag::parse(m.payload) {
+                    seen.insert(d.local_port);
+                }
+                true
+            });
+            assert!(res.is_ok());
+            seen
+        };
+        for limit in [0, 1, usize::MAX] {
+            let mut sock = DiagSocket::open().expect("sock_diag socket");
+            sock.prefetch(&listening, limit);
+            let early = sock.early.as_ref().expect("a dump under way");
+            assert_eq!(early.complete, limit == usize::MAX, "limit {limit}");
+            let seen = ports(&mut sock, &listening);
+            assert!(
+                seen.is_superset(&ours),
+                "limit {limit}: {} of {} listeners",
+                seen.len(),
+                ours.len()
+            );
+            // And the socket takes a new dump afterwards.
+            assert!(ports(&mut sock, &listening).is_superset(&ours));
+        }
+        // An early dump nobody asks for is finished before the next request.
+        let mut sock = DiagSocket::open().expect("sock_diag socket");
+        sock.prefetch(&inet_request(libc::AF_INET as u8, 6, 0, !0, None), 1);
+        assert!(ports(&mut sock, &listening).is_superset(&ours));
+        drop(listeners);
+    }
 
     fn inet_msg(state: u8, attrs: &[(u16, &[u8])]) -> Vec<u8> {
         let mut p = vec![0u8; INET_DIAG_MSG_LEN];
