@@ -22,7 +22,9 @@ Each scenario is built in a fresh network namespace (`unshare -n`):
 
 In each, every command runs N times (default 5) alternating real tool and
 sockbox (argv[0] = the tool's name); the table shows the median wall time,
-the peak RSS (getrusage of the child) and sockbox/real ratios, plus the
+the peak RSS (getrusage of the child) and sockbox/real ratios (the time
+ratio is the median of the runs' own ratios: each sockbox run comes right
+after its real one, so a drift of the machine's speed cancels), plus the
 floors: `cat` of /proc/net/tcp and tcp6 (the kernel's cost to produce the
 text) and a bare readlink walk of every /proc/PID/fd (`find`). Both sides
 must print the same number of distinct lines, not counting TIME_WAIT rows (the
@@ -193,6 +195,10 @@ def measure(tool, args, sockbox, runs, tmp):
             os.replace(out, keep)
     return {
         "real": med(real, 0), "mine": med(mine, 0),
+        # Each sockbox run follows its real run at once: the median of the
+        # pairs' ratios is not moved by the machine's speed drifting over
+        # the runs, as a ratio of the two medians can be.
+        "ratio": statistics.median(m[0] / max(r[0], 1e-9) for r, m in zip(real, mine)),
         "real_rss": max(x[1] for x in real), "mine_rss": max(x[1] for x in mine),
         "real_lines": real[-1][2], "mine_lines": mine[-1][2],
     }
@@ -341,7 +347,7 @@ def targets(by, static_size):
                 continue
             r = next(r for r in by[scen]["results"] if r["cmd"].startswith(cmd))
             if against == "real":
-                value, what = r["mine"] / max(r["real"], 1e-9), "× the real tool's time"
+                value, what = r["ratio"], "× the real tool's time"
             elif against == "rss":
                 value, what = r["mine_rss"] / max(r["real_rss"], 1), "× the real tool's peak RSS"
             else:
@@ -371,7 +377,7 @@ def report(all_results, runs, out_path, static_size):
                 break
     except OSError:
         pass
-    lines.append("Machine: %s, %d cores, kernel %s; %s; median of %d runs each (%d in the empty namespace), real tool and sockbox alternating." %
+    lines.append("Machine: %s, %d cores, kernel %s; %s; median of %d runs each (%d in the empty namespace), real tool and sockbox alternating; a time ratio is the median of the runs' own ratios." %
                  (cpu, os.cpu_count(), platform.release(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), runs,
                   max(runs, EMPTY_RUNS)))
     lines.append("")
@@ -384,7 +390,7 @@ def report(all_results, runs, out_path, static_size):
         lines.append("|---|---|---|---|---|---|---|---|")
         for r in sc["results"]:
             lines.append("| `%s` | %s | %s | %.2f | %d KiB | %d KiB | %.2f | %d / %d%s |" % (
-                r["cmd"], fmt_ms(r["real"]), fmt_ms(r["mine"]), r["mine"] / max(r["real"], 1e-9),
+                r["cmd"], fmt_ms(r["real"]), fmt_ms(r["mine"]), r["ratio"],
                 r["real_rss"], r["mine_rss"], r["mine_rss"] / max(r["real_rss"], 1),
                 r["real_lines"], r["mine_lines"], "" if r["real_lines"] == r["mine_lines"] else " **differ**"))
         f = sc["floors"]
