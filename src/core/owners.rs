@@ -496,11 +496,12 @@ mod tests {
                 })
                 .collect()
         };
-        // Other tests open and close fds meanwhile: the two must agree in
-        // one of a few tries, and ours must hold every fd held here.
+        // Other tests open and close fds meanwhile (one binds 400 sockets):
+        // the two must agree in one of the tries within about a second, and
+        // ours must hold every fd held here.
         let pid = std::process::id();
         let mut agreed = false;
-        for _ in 0..20 {
+        for _ in 0..200 {
             let before = plain();
             let ours = pid_socket_fds(b"/proc", pid, false, &mut FdScratch::default()).unwrap();
             // In pieces of fd numbers: one starting in a gap, one at an
@@ -525,6 +526,7 @@ mod tests {
                 agreed = true;
                 break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
         assert!(agreed);
         drop(file);
