@@ -48,11 +48,12 @@ clean:
 	$(CARGO) clean
 
 # sockbox against the real tools at 0 to 120,000 sockets and 1,000 processes
-# (root: network namespaces); writes BENCH.md. Not a test.
+# (root: network namespaces); writes BENCH.md. Not a test. BENCH_ARGS are
+# bench.py's options, e.g. BENCH_ARGS="--repeat 3".
 bench: build
 	@if [ "$$(id -u)" -ne 0 ]; then echo "bench: needs root (unshare -n)"; exit 1; fi
 	$(MAKE) static-test
-	SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/bench.py
+	SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/bench.py $(BENCH_ARGS)
 
 # A fully static x86_64 binary (glibc crt-static) for rescue images, built
 # for size: opt-level z, no unwind tables, and a plain static executable
