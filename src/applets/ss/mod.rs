@@ -173,6 +173,18 @@ const INET_TABLES: [(u32, InetProto); 4] = [
     (db::DCCP, InetProto::Dccp),
 ];
 
+/// Where an inet table is read from first (`Ss::inet_source`).
+enum InetSource {
+    /// No inet family is asked for: nothing.
+    Nothing,
+    /// TCPDIAG_FILE: a saved `ss -D` dump (TCP only).
+    TcpdiagFile(PathBuf),
+    /// sock_diag, falling back to /proc when it fails.
+    Netlink,
+    /// /proc, as the table's variable or PROC_ROOT forces.
+    Proc,
+}
+
 /// How much of the first table's replies is received while the owner scan
 /// runs; the rest comes as read. 120,000 TCP sockets take about 13 MiB:
 /// held whole, ss -tanp there is ~12% faster for ~13 MiB more RSS.
@@ -530,20 +542,35 @@ impl<W: Write, E: Write> Ss<W, E> {
         self.addr_cells(&host, b":", &port_text);
     }
 
-    fn inet_show(&mut self, proto: InetProto) {
+    /// Where `inet_show` reads `proto`'s table from first.
+    fn inet_source(&self, proto: InetProto) -> InetSource {
         let f = self.filter;
         if !f.has_family(af::INET) && !f.has_family(af::INET6) {
-            return;
+            return InetSource::Nothing;
         }
         if proto == InetProto::Tcp
             && let Some(file) = env_path(&self.root, "TCPDIAG_FILE")
         {
-            self.tcpdiag_file(&file);
-            return;
+            return InetSource::TcpdiagFile(file);
         }
-        let forced = Self::proc_forced(proto.env());
-        if !forced && self.inet_netlink(proto).is_ok() {
-            return;
+        if Self::proc_forced(proto.env()) {
+            InetSource::Proc
+        } else {
+            InetSource::Netlink
+        }
+    }
+
+    fn inet_show(&mut self, proto: InetProto) {
+        let f = self.filter;
+        match self.inet_source(proto) {
+            InetSource::Nothing => return,
+            InetSource::TcpdiagFile(file) => {
+                self.tcpdiag_file(&file);
+                return;
+            }
+            // /proc when netlink fails, as ss falls back.
+            InetSource::Netlink if self.inet_netlink(proto).is_ok() => return,
+            InetSource::Netlink | InetSource::Proc => {}
         }
         if let Some((_, v4, env6, v6)) = proto.proc_files() {
             if f.has_family(af::INET) {
@@ -566,14 +593,16 @@ impl<W: Write, E: Write> Ss<W, E> {
     fn scan_users(&mut self) {
         let threads = self.opts.threads;
         let proc_root = &self.proc_root;
-        let first = self.first_inet_request();
+        let Some(first) = self.first_inet_request() else {
+            self.users = Some(users::Users::scan(proc_root, threads));
+            return;
+        };
         let root = &self.root;
         let (users, early) = std::thread::scope(|s| {
             let scan = s.spawn(move || users::Users::scan(proc_root, threads));
-            let early = first.and_then(|req| {
-                let mut sock = DiagSocket::open_at(root).ok()?;
-                sock.prefetch(&req, EARLY_DUMP_LIMIT);
-                Some(sock)
+            let early = DiagSocket::open_at(root).ok().map(|mut sock| {
+                sock.prefetch(&first, EARLY_DUMP_LIMIT);
+                sock
             });
             (scan.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), early)
         });
@@ -585,17 +614,12 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// read through netlink and nothing before it (events, -K) acts first.
     fn first_inet_request(&self) -> Option<Vec<u8>> {
         let f = self.filter;
-        if self.opts.events
-            || self.opts.kill
-            || f.has_db(db::NETLINK)
-            || f.dbs & (db::PACKET_MASK | db::UNIX_MASK) != 0
-            || (!f.has_family(af::INET) && !f.has_family(af::INET6))
+        if self.opts.events || self.opts.kill || f.has_db(db::NETLINK) || f.dbs & (db::PACKET_MASK | db::UNIX_MASK) != 0
         {
             return None;
         }
         let (_, proto) = INET_TABLES.into_iter().find(|&(table, _)| f.has_db(table))?;
-        if (proto == InetProto::Tcp && env_path(&self.root, "TCPDIAG_FILE").is_some()) || Self::proc_forced(proto.env())
-        {
+        if !matches!(self.inet_source(proto), InetSource::Netlink) {
             return None;
         }
         let bytecode = self.expr.as_ref().and_then(filter::compile);
