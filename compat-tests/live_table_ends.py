@@ -126,6 +126,9 @@ def inside(sockbox):
             a, _ = server.accept()
             keep += [c, a]
         check("many", 2 * MANY_CONNECTIONS, inet + [
+            # Formatted while the owner scan runs, the program column filled
+            # in after it (-e's columns before it; every table after tcp).
+            ("netstat", ["-tanpe"]), ("netstat", ["-anp"]), ("netstat", ["-tanpW"]),
             ("lsof", ["-i", "-n"]), ("lsof", ["-i", "-n", "-P", "-T", "qs"]),
             ("lsof", ["-i", "-P", "-n", "-R", "+c", "15"]), ("lsof", ["-i", "-n", "-P", "-F", "pcfn"]),
             # Classified in pieces on several threads: the "found" marks

@@ -11,6 +11,9 @@ pub struct Out<W: Write> {
     buf: Vec<u8>,
     sink: W,
     flush_at: usize,
+    /// Places in `buf` (ascending) where a column is still to be written,
+    /// each with the key it is written from (`gap`, `fill_gaps`).
+    gaps: Vec<(usize, u64)>,
 }
 
 impl<W: Write> Out<W> {
@@ -19,6 +22,7 @@ impl<W: Write> Out<W> {
             buf: Vec::with_capacity(FLUSH_AT + 4096),
             sink,
             flush_at: FLUSH_AT,
+            gaps: Vec::new(),
         }
     }
 
@@ -105,9 +109,36 @@ impl<W: Write> Out<W> {
     /// Call at the end of each row: hands a full buffer to the sink.
     #[inline]
     pub fn row_done(&mut self) {
-        if self.buf.len() >= self.flush_at {
+        if self.buf.len() >= self.flush_at && self.gaps.is_empty() {
             self.write_blocks();
         }
+    }
+
+    /// Leaves a gap here for a column whose text is not known yet (netstat
+    /// -p's program, while the owner scan still runs), to be written from
+    /// `key` by `fill_gaps`. Rows stay in the buffer until then.
+    #[inline]
+    pub fn gap(&mut self, key: u64) {
+        self.gaps.push((self.buf.len(), key));
+    }
+
+    /// Writes every gap's column (`fill` from its key), handing the rows to
+    /// the sink as they are completed.
+    pub fn fill_gaps(&mut self, mut fill: impl FnMut(u64, &mut Self)) {
+        let gaps = std::mem::take(&mut self.gaps);
+        let Some(&(start, _)) = gaps.first() else {
+            return;
+        };
+        let held = self.buf.split_off(start.min(self.buf.len()));
+        let mut at = 0;
+        for &(pos, key) in &gaps {
+            let pos = (pos - start).min(held.len());
+            self.buf.extend_from_slice(&held[at..pos]);
+            fill(key, self);
+            self.row_done();
+            at = pos;
+        }
+        self.buf.extend_from_slice(&held[at..]);
     }
 
     /// Writes whole `flush_at`-sized blocks (all of it when 1).
@@ -126,10 +157,16 @@ impl<W: Write> Out<W> {
 
     /// Writes everything pending. Write errors are ignored as the originals'
     /// printf does (a closed pipe ends the process through SIGPIPE).
+    /// With gaps pending, only the bytes before the first gap go (the
+    /// rest is written by `fill_gaps`).
     pub fn flush(&mut self) {
-        if !self.buf.is_empty() {
-            let _ = self.sink.write_all(&self.buf);
-            self.buf.clear();
+        let done = self.gaps.first().map_or(self.buf.len(), |g| g.0);
+        if done > 0 {
+            let _ = self.sink.write_all(&self.buf[..done]);
+            self.buf.drain(..done);
+            for g in &mut self.gaps {
+                g.0 -= done;
+            }
         }
         let _ = self.sink.flush();
     }
@@ -195,5 +232,29 @@ mod tests {
         assert_eq!(render(|o| o.uint_left(u64::MAX, 8)), b"18446744073709551615");
         assert_eq!(render(|o| o.uint_left(0, 3)), b"0  ");
         assert_eq!(render(|o| o.int_left(12, 4)), b"12  ");
+    }
+
+    #[test]
+    fn gaps_are_filled_in_place() {
+        let mut sink = Vec::new();
+        {
+            let mut o = Out::new(&mut sink);
+            o.set_flush_at(8);
+            o.bytes(b"head\n");
+            o.bytes(b"a ");
+            o.gap(1);
+            o.bytes(b" x\n");
+            o.row_done();
+            o.bytes(b"b ");
+            o.gap(22);
+            o.bytes(b"\n");
+            o.row_done();
+            // Only what comes before the first gap can go yet.
+            o.flush();
+            assert_eq!(o.pending(), b" x\nb \n");
+            o.fill_gaps(|key, o| o.int_left(key as i64, 3));
+            o.bytes(b"tail\n");
+        }
+        assert_eq!(sink, b"head\na 1   x\nb 22 \ntail\n");
     }
 }

@@ -46,6 +46,9 @@ pub struct Listing<'a, W: Write, E: Write> {
     igmp_device: Vec<u8>,
     /// The owner scan for -p, running beside the first table's read.
     pending: Option<std::thread::JoinHandle<(ProgramNames, Option<String>)>>,
+    /// Rows are being formatted while that scan runs: their program
+    /// column is left as a gap in `out`, filled in once it ends.
+    programs_later: bool,
     /// Many sockets here (asked once per round): big tables are then read
     /// on a thread of their own beside the row formatting.
     busy: Option<bool>,
@@ -151,6 +154,7 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             igmp_idx: false,
             igmp_device: Vec::new(),
             pending: None,
+            programs_later: false,
             busy: None,
             ahead: ReadAhead::none(),
         }
@@ -407,20 +411,24 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         self.recent.clear();
         let mut reader = std::mem::take(&mut self.reader);
         let mut lnr = 0usize;
-        // With the owner scan still running, read the whole table first (the
-        // kernel writes its text meanwhile), then wait for the owners.
+        // With the owner scan still running, the rows are formatted as the
+        // table is read, each with a gap for its program (filled in when the
+        // scan ends); the kernel's text and the fd walk then cost time side
+        // by side with the formatting. On a terminal, where a warning
+        // flushes the rows before it, the table is read whole first instead.
         let prefetched = match self.ahead.take(&path) {
             Some(data) => {
                 self.load_programs();
                 Some(data)
             }
-            None if self.pending.is_some() => {
+            None if self.pending.is_some() && crate::core::escape::terminal() => {
                 let data = crate::core::proc_net::read_whole(&path);
                 self.load_programs();
                 Some(data)
             }
             None => None,
         };
+        self.programs_later = self.pending.is_some();
         let overlapped = prefetched.is_none() && self.busy();
         // fgets hands out at most FGETS_BUF-1 bytes, newline included.
         let mut pieces = |line: &[u8]| {
@@ -440,6 +448,12 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
             None if overlapped => reader.read_overlapped(&path, &mut pieces),
             None => reader.read(&path, &mut pieces),
         };
+        if self.programs_later {
+            self.programs_later = false;
+            self.load_programs();
+            let programs = &self.programs;
+            self.out.fill_gaps(|inode, out| out.left(programs.get(inode), 20));
+        }
         self.reader = reader;
         res
     }
@@ -610,7 +624,11 @@ impl<'a, W: Write, E: Write> Listing<'a, W, E> {
         }
         if o.programs {
             self.out.byte(b' ');
-            self.out.left(self.programs.get(inode), 20);
+            if self.programs_later {
+                self.out.gap(inode);
+            } else {
+                self.out.left(self.programs.get(inode), 20);
+            }
         }
         if o.timers {
             self.out.byte(b' ');
