@@ -44,7 +44,10 @@ NETSTAT_STATE = "ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLO
 NETSTAT_ROW = re.compile(r"^(tcp6?) +\d+ +\d+ (%s) +(%s) +(?:%s) +(?:\d+/.+|-) *$" % (ADDR, ADDR, NETSTAT_STATE))
 SS_STATE = "ESTAB|SYN-SENT|SYN-RECV|FIN-WAIT-1|FIN-WAIT-2|TIME-WAIT|UNCONN|CLOSE-WAIT|LAST-ACK|LISTEN|CLOSING"
 SS_USER = r'\("[^"]*",pid=\d+,fd=\d+\)'
-SS_ROW = re.compile(r"^(?:%s) +\d+ +\d+ +(%s) +(%s) *(?:users:\(%s(?:,%s)*\))? *$" % (SS_STATE, ADDR, ADDR, SS_USER, SS_USER))
+# The queue columns may be negative: a socket caught
+# mid-connect can report a Send-Q of write_seq - snd_una read half-updated
+# (seen once: SYN-SENT with -960720569), printed as ss prints it.
+SS_ROW = re.compile(r"^(?:%s) +-?\d+ +-?\d+ +(%s) +(%s) *(?:users:\(%s(?:,%s)*\))? *$" % (SS_STATE, ADDR, ADDR, SS_USER, SS_USER))
 LSOF_ROW = re.compile(r"^\S+ +(\d+) +\S+ +(\d+)[urw] +IPv[46] +\d+ +0t\d+ +(?:TCP|UDP|UDPLITE) +%s(?:->%s)?(?: \([A-Z_0-9]+\)| )?$"
                       % (ADDR, ADDR))
 
