@@ -465,7 +465,9 @@ mod tests {
     #[test]
     fn live_fd_folder_read_in_batches_and_runs_matches_a_plain_listing() {
         // 1,200 socket fds in a row (runs read without listing), gaps in
-        // them, and files among them; fds 0..2 and the harness's come first.
+        // them, and a file among them, held by a child that does nothing:
+        // the other tests in this process open and close fds all the time,
+        // so this process's own fd folder never holds still to compare.
         let mut held = Vec::new();
         for _ in 0..600 {
             let mut pair = [0; 2];
@@ -479,16 +481,24 @@ mod tests {
             unsafe { libc::close(held[at]) };
             held[at] = -1;
         }
-        let file = std::fs::File::open("/proc/self/status").unwrap();
+        // Without O_CLOEXEC, like the socketpairs, so the child keeps it.
+        let file = unsafe { libc::open(c"/proc/self/status".as_ptr(), libc::O_RDONLY) };
+        assert!(file >= 0);
+        let mut child = std::process::Command::new("sleep").arg("60").spawn().unwrap();
+        let pid = child.id();
+        for fd in held.iter().copied().filter(|&fd| fd >= 0).chain([file]) {
+            unsafe { libc::close(fd) };
+        }
+        let folder = format!("/proc/{pid}/fd");
         let plain = || -> Vec<SocketFd> {
-            let mut fds: Vec<u32> = std::fs::read_dir("/proc/self/fd")
+            let mut fds: Vec<u32> = std::fs::read_dir(&folder)
                 .unwrap()
                 .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
                 .collect();
             fds.sort_unstable();
             fds.into_iter()
                 .filter_map(|fd| {
-                    let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()?;
+                    let link = std::fs::read_link(format!("{folder}/{fd}")).ok()?;
                     Some(SocketFd {
                         fd,
                         inode: socket_inode(link.as_os_str().as_bytes())?,
@@ -496,43 +506,25 @@ mod tests {
                 })
                 .collect()
         };
-        // Other tests open and close fds meanwhile (one binds 400 sockets):
-        // the two must agree in one of the tries within about a second, and
-        // ours must hold every fd held here.
-        let pid = std::process::id();
-        let mut agreed = false;
-        for _ in 0..200 {
-            let before = plain();
-            let ours = pid_socket_fds(b"/proc", pid, false, &mut FdScratch::default()).unwrap();
-            // In pieces of fd numbers: one starting in a gap, one at an
-            // open fd inside a run, the last open-ended.
-            let cuts = [0, held[199] as u32 + 1, held[800] as u32, u32::MAX];
-            let mut pieces = Vec::new();
-            for w in cuts.windows(2) {
-                pieces.extend(pid_socket_fds_in(b"/proc", pid, w[0]..w[1], false, &mut FdScratch::default()).unwrap());
-            }
-            let after = plain();
-            let ours_fds: Vec<u32> = ours.iter().map(|s| s.fd).collect();
-            for &fd in held.iter().filter(|&&fd| fd >= 0) {
-                assert!(ours_fds.contains(&(fd as u32)), "fd {fd} missing");
-            }
-            assert!(ours_fds.windows(2).all(|w| w[0] < w[1]), "not in fd order");
-            let same = |a: &[SocketFd]| {
-                a.iter()
-                    .map(|s| (s.fd, s.inode))
-                    .eq(ours.iter().map(|s| (s.fd, s.inode)))
-            };
-            if same(&before) && same(&after) && same(&pieces) {
-                agreed = true;
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
+        let expected = plain();
+        let ours = pid_socket_fds(b"/proc", pid, false, &mut FdScratch::default()).unwrap();
+        // In pieces of fd numbers: one starting in a gap, one at an open fd
+        // inside a run, the last open-ended.
+        let cuts = [0, held[199] as u32 + 1, held[800] as u32, u32::MAX];
+        let mut pieces = Vec::new();
+        for w in cuts.windows(2) {
+            pieces.extend(pid_socket_fds_in(b"/proc", pid, w[0]..w[1], false, &mut FdScratch::default()).unwrap());
         }
-        assert!(agreed);
-        drop(file);
-        for fd in held.into_iter().filter(|&fd| fd >= 0) {
-            unsafe { libc::close(fd) };
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let ours_fds: Vec<u32> = ours.iter().map(|s| s.fd).collect();
+        for &fd in held.iter().filter(|&&fd| fd >= 0) {
+            assert!(ours_fds.contains(&(fd as u32)), "fd {fd} missing");
         }
+        assert!(ours_fds.windows(2).all(|w| w[0] < w[1]), "not in fd order");
+        let pairs = |a: &[SocketFd]| a.iter().map(|s| (s.fd, s.inode)).collect::<Vec<_>>();
+        assert_eq!(pairs(&ours), pairs(&expected));
+        assert_eq!(pairs(&pieces), pairs(&expected));
     }
 
     #[test]
