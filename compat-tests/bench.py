@@ -4,6 +4,7 @@
 As root:
 
     compat-tests/bench.py [--runs N] [--repeat R] [--scale F] [--only A,B] [--out BENCH.md]
+    compat-tests/bench.py [--out BENCH.md] --readme
 
 Each scenario is built in a fresh network namespace (`unshare -n`):
 
@@ -37,7 +38,9 @@ with the machine and date; the static binary's size is reported when
 `make static` has built it. It ends with issue 6's targets, each met or
 missed. `--repeat R` runs the whole bench R times and reports each value
 as the median over the rounds (for targets at the edge of this noisy
-machine: one round's real tool may happen to run fast).
+machine: one round's real tool may happen to run fast). A full run into
+BENCH.md also copies its main sections into README's Performance section;
+`--readme` does only that, from the BENCH.md there is.
 """
 
 import os
@@ -475,6 +478,39 @@ def report(all_results, runs, out_path, static_size, repeat=1):
     return all(r["real_lines"] == r["mine_lines"] for sc in all_results for r in sc["results"])
 
 
+# README's Performance section shows these of BENCH.md's sections, under
+# these titles; its closing "Where the time goes" paragraph is prose and
+# stays as written.
+README_SECTIONS = [("120k", "120k"), ("1000proc", "1000 processes"), ("empty", "near-empty namespace (start-up)"),
+                   ("Linearity", "Linearity"), ("Targets", "Targets")]
+
+
+def update_readme(bench_path, readme_path):
+    """Copy the latest BENCH.md into README's Performance section."""
+    with open(bench_path) as f:
+        bench = f.read().split("\n## ")
+    machine = bench[0].split("Machine: ", 1)[1].split("\n", 1)[0].rstrip(".")
+    sections = {}
+    for part in bench[1:]:
+        title, body = part.split("\n", 1)
+        sections[title.split(" ", 1)[0]] = (title, body.strip("\n"))
+    out = ["## Performance", "",
+           "`make bench` (as root) builds each scenario in a fresh network namespace and",
+           "times sockbox against the real tools, alternating, with peak RSS; it writes",
+           "[BENCH.md](BENCH.md) (also the 10k and 60k scenarios). The latest run",
+           "(%s):" % machine, ""]
+    for key, shown in README_SECTIONS:
+        title, body = sections[key]
+        rest = title.split(" ", 1)[1] if " " in title else ""
+        out += ["### %s %s" % (shown, rest) if rest else "### " + shown, "", body, ""]
+    with open(readme_path) as f:
+        readme = f.read()
+    start = readme.index("## Performance\n")
+    prose = readme.index("Where the time goes:", start)
+    with open(readme_path, "w") as f:
+        f.write(readme[:start] + "\n".join(out) + "\n" + readme[prose:])
+
+
 def main():
     args = sys.argv[1:]
     if args and args[0] == "--worker":
@@ -504,6 +540,9 @@ def main():
             out = args[i + 1]; i += 2  # noqa: E702
         elif args[i] == "--repeat":
             repeat = int(args[i + 1]); i += 2  # noqa: E702
+        elif args[i] == "--readme":
+            update_readme(out, os.path.join(REPO, "README.md"))
+            return
         elif args[i] == "--only":
             scenarios = args[i + 1].split(","); i += 2  # noqa: E702
         else:
@@ -533,6 +572,8 @@ def main():
                 rounds[-1].append(eval(f.read()))  # our own repr, written just now
             os.unlink(res)
     ok = report(merge_rounds(rounds), runs, out, static_size, repeat)
+    if out == os.path.join(REPO, "BENCH.md") and scenarios == ["empty", "10k", "1000proc", "60k", "120k", "60k-after"]:
+        update_readme(out, os.path.join(REPO, "README.md"))
     sys.exit(0 if ok else 1)
 
 
