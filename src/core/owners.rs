@@ -509,8 +509,13 @@ mod tests {
         let expected = plain();
         let ours = pid_socket_fds(b"/proc", pid, false, &mut FdScratch::default()).unwrap();
         // In pieces of fd numbers: one starting in a gap, one at an open fd
-        // inside a run, the last open-ended.
-        let cuts = [0, held[199] as u32 + 1, held[800] as u32, u32::MAX];
+        // inside a run, the last open-ended. Cut by the child's fd numbers,
+        // not by `held`'s order: fds the other tests closed meanwhile were
+        // reused, so `held` is not ascending (cuts taken from it overlapped).
+        let open: Vec<u32> = expected.iter().map(|s| s.fd).collect();
+        let gap = (open[200]..).find(|fd| !open.contains(fd)).unwrap();
+        let inside = *open.iter().find(|&&fd| fd > gap + 300).unwrap();
+        let cuts = [0, gap, inside, u32::MAX];
         let mut pieces = Vec::new();
         for w in cuts.windows(2) {
             pieces.extend(pid_socket_fds_in(b"/proc", pid, w[0]..w[1], false, &mut FdScratch::default()).unwrap());
