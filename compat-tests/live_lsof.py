@@ -23,6 +23,15 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import difftest  # noqa: E402
 
+# Names for the file-argument cases: links to nothing, absolute and
+# relative, a link to a folder, a loop, and a name with odd bytes.
+LINKS = "/tmp/sockbox-live-lsof-links"
+os.makedirs(LINKS + "/real", exist_ok=True)
+for _name, _target in (("abs", "/nonexistent-sockbox"), ("rel", "nowhere/x"), ("dir", LINKS + "/real"),
+                       ("loop-a", "loop-b"), ("loop-b", "loop-a")):
+    if not os.path.lexists(os.path.join(LINKS, _name)):
+        os.symlink(_target, os.path.join(LINKS, _name))
+
 INVOCATIONS = [
     # -i grammar
     ["-i"], ["-i", "-n"], ["-i", "-n", "-P"], ["-i4"], ["-i6"], ["-i4", "-i6"], ["-i", "4"], ["-i6", "-n", "-P"],
@@ -58,6 +67,17 @@ INVOCATIONS = [
     ["-i", "-F"], ["-i", "-F0"], ["-i", "-Fpcfn"], ["-i", "-Fpn0"], ["-U", "-F"], ["-i", "-F", "pcfnT", "-nP"],
     ["-i", "-FpcuLfatdoPnT"], ["-i", "-FRg"], ["-i", "-Fz"], ["-i", "-Fx"], ["-i", "-F", "-t"], ["-i", "-F?"],
     ["-i", "-nPF", "-T"],
+    # file names that do not exist (one that does is refused: see refusal_checks)
+    ["-i", "--", "/nonexistent"], ["-i", "-n", "/nonexistent/", "/also/not"], ["-i", "-nP", LINKS + "/abs"],
+    ["-i", "-n", LINKS + "/rel"], ["-i", "-n", LINKS + "/dir/none"], ["-i", "-n", LINKS + "/dir/../none"],
+    ["-i", "-n", LINKS + "/abs/deeper"], ["-i", "-n", "relative/none"], ["-i", "-n", "a//b"],
+    ["-i", "-n", "/x\x01y\xffz".encode("latin-1").decode("utf-8", "surrogateescape")], ["-p", "1", "--", "/nonexistent"],
+    ["-i", "-t", "/nonexistent"], ["-i", "-F", "pn", "/nonexistent"], ["-i", "-X", "/nonexistent"], ["-U", "/nonexistent"],
+    ["-i", "-a", "-c", "nginx", "/nonexistent", "-p"], ["-i", "-w", "--", "/nonexistent"], ["-a", "/nonexistent"],
+    # -e: a mounted file system's path, checked
+    ["-e"], ["-i", "-e", "x"], ["-i", "+e", "x"], ["-i", "-w", "-e", "x"], ["-i", "-e", "/nonexistent"],
+    ["-i", "-e", "x", "-e", "y"], ["-i", "-e", "/nonexistent", "-e", "/nx2", "-e", "/nonexistent/"],
+    ["-i", "-e", "/proc", "-e", "/", "-n", "/nonexistent"], ["-i", "-e", "/", "-e", "/nonexistent"],
     # option parsing
     ["-Pni", ":8080"], ["-nPi:80"], ["-i", ":80", "--"], ["-y"], ["-:"], ["-h"], ["-v"], ["-i", "-m"], ["-i", "-Z"],
     ["-i", "-X"], ["-p"], ["-u"], ["-c"], ["-d"], ["-i", "-a", "-p", "-a"], ["-i", "-a", "-u", "-n"], ["+c"],
@@ -84,7 +104,9 @@ def repeat_checks(sockbox, tmpdir):
 def refusal_checks(sockbox, tmpdir):
     """Selections that would list other files are refused, exit 1."""
     results = []
-    for args in ([], ["-p", "1"], ["-i", "-p", "1"], ["-i", "--", "/etc/passwd"], ["-u", "root"], ["-i", "-K"],
+    for args in ([], ["-p", "1"], ["-i", "-p", "1"], ["-i", "--", "/etc/passwd"], ["-i", "-n", "/nonexistent", "/etc/passwd"],
+                 ["-i", "-n", LINKS + "/loop-a"], ["-i", "-Q", "/nonexistent"], ["-i", "-b", "/nonexistent"], ["-i", "-n", ""], ["-i", "-e", "/"],
+                 ["-i", "+e", "/proc//", "-nP"], ["-u", "root"], ["-i", "-K"],
                  ["-a", "-p", "1"], ["-i", "-c", "nginx"], ["-i", "-d", "3"]):
         out, err, rc = difftest.run("lsof", sockbox, args, False, tmpdir)
         ok = out == b"" and rc == 1 and err.startswith(b"lsof: sockbox lsof ") and err.count(b"\n") == 1

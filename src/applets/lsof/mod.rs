@@ -13,6 +13,7 @@
 //! (none of -i/-U, ORed process selectors, file names) is refused with a
 //! one-line message (COMPAT.md L1).
 
+pub mod file_args;
 pub mod inet_spec;
 pub mod options;
 pub mod render;

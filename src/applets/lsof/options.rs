@@ -4,6 +4,7 @@
 //! the selection lists each option fills, and the errors and usage text,
 //! worded as lsof words them.
 
+use super::file_args;
 use super::inet_spec::{InetSpecs, NetSelect};
 use crate::core::escape::safe_bytes;
 use crate::core::names::hosts::Hosts;
@@ -126,6 +127,8 @@ pub struct Options {
     pub tcptpi: u8,
     pub verbose: bool,
     pub search_errors: bool,
+    /// -b: lsof then avoids readlink() and stat() of named files.
+    pub avoid_blocking: bool,
     pub repeat: Option<Repeat>,
     pub selflags: u32,
     pub names: usize,
@@ -339,6 +342,7 @@ pub fn parse(
         tcptpi: TCPTPI_STATE,
         verbose: false,
         search_errors: true,
+        avoid_blocking: false,
         repeat: None,
         selflags: 0,
         names: 0,
@@ -351,6 +355,8 @@ pub fn parse(
     let mut version = false;
     let mut xover = false;
     let mut cross = false;
+    // -e paths, the last given first (as lsof reports them).
+    let mut exempt_fs: Vec<Vec<u8>> = Vec::new();
     let mut tasks = false;
     let mut mount_supplement = false;
     let mut g = GetOpt {
@@ -372,7 +378,8 @@ pub fn parse(
         let plus = g.prefix == b'+';
         match c {
             b'a' => o.and = true,
-            b'b' | b'O' | b'M' => {}
+            b'b' => o.avoid_blocking = true,
+            b'O' | b'M' => {}
             b'c' if plus => match &v {
                 Some(w) if !starts_option(&v) && w.first().is_some_and(u8::is_ascii_digit) => {
                     let n = atoi(w);
@@ -466,7 +473,33 @@ pub fn parse(
                 line(err, pn, b"unsupported option: -D");
                 bad = true;
             }
-            b'e' => refuse(&mut o, "-e"),
+            // A file system exempt from blocking calls: lsof then shows
+            // some files its own way (refused), after checking the path.
+            b'e' => match v.as_deref() {
+                Some(path) if path.first() == Some(&b'/') => {
+                    let resolved = if plus {
+                        Some(path.to_vec())
+                    } else {
+                        file_args::resolve(path)
+                    };
+                    if let Some(mut path) = resolved {
+                        file_args::strip_trailing_slashes(&mut path);
+                        if !exempt_fs.contains(&path) {
+                            exempt_fs.insert(0, path);
+                        }
+                    }
+                    refuse(&mut o, if plus { "+e" } else { "-e" });
+                }
+                other => {
+                    if o.warn {
+                        let mut m = b"-e not followed by a file system path: \"".to_vec();
+                        m.extend_from_slice(other.unwrap_or(b"(null)"));
+                        m.push(b'"');
+                        line(err, pn, &m);
+                    }
+                    bad = true;
+                }
+            },
             b'E' => refuse(&mut o, if plus { "+E" } else { "-E" }),
             b'f' => {
                 if v.is_none() || starts_option(&v) {
@@ -781,6 +814,20 @@ pub fn parse(
         line(err, pn, b"-x must accompany +d or +D");
         bad = true;
     }
+    if !exempt_fs.is_empty() {
+        let mut mounts = Vec::new();
+        if crate::core::procinfo::read_small(b"/proc/self/mounts", &mut mounts).is_ok() {
+            for path in &exempt_fs {
+                if !file_args::is_mount_dir(path, &mounts) {
+                    let mut m = b"\"-e ".to_vec();
+                    m.extend_from_slice(path);
+                    m.extend_from_slice(b"\" is not a mounted file system.");
+                    line(err, pn, &m);
+                    bad = true;
+                }
+            }
+        }
+    }
     if bad || help || field_help || version {
         usage(pn, bad, help, field_help, version, err);
         return Parsed::Exit(if bad { 1 } else { 0 });
@@ -821,6 +868,17 @@ pub fn parse(
         line(err, pn, b"no select options to AND via -a");
         usage(pn, true, false, false, false, err);
         return Parsed::Exit(1);
+    }
+    // File names are checked next, as lsof does before it reads anything:
+    // when none of them exists, that is the whole run (with -b, -Q or +d/+D
+    // the names take other paths, refused below).
+    let file_names = &args[g.x1.min(args.len())..];
+    if !file_names.is_empty() && o.names == file_names.len() && !o.avoid_blocking && o.search_errors {
+        let mut mounts = Vec::new();
+        let _ = crate::core::procinfo::read_small(b"/proc/self/mounts", &mut mounts);
+        if file_args::all_missing(pn, file_names, &mounts, err) {
+            return Parsed::Exit(1);
+        }
     }
     if o.no_inet_tables && (o.net.on || !o.specs.is_empty()) {
         line(err, pn, b"-i is useless when -X is specified.");
