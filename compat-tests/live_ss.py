@@ -78,7 +78,12 @@ OPTION_SETS += [
     ["-ta", "sport"], ["-ta", "127.0.0.1"], ["-ta", "dev", "nosuchdev"], ["-ta", "fwmark", "zz"], ["-ta", ")"],
     ["-ta", "( sport = :22 or sport = :80 ) and not dport = :1"], ["-ta", "sport = :22 or sport = :80 and dport = :1"],
     ["-t", "state", "established", "( dport = :8080 or sport = :8080 )"], ["-t", "exclude", "time-wait", "sport", "=", ":8080"],
-    ["-ta", "-F", FILTER_FILE], ["-ta", "-F", "/nonexistent/filter"], ["-ta", "sport", "eq", ":3306", "||", "dport", "==", ":3306"],
+    ["-ta", "-F", FILTER_FILE], ["-ta", "-F", "/nonexistent/filter"],
+    # -F and -N act as ss meets them: their errors come before a later
+    # option's, and a directory as -F reads as an empty filter (fgets).
+    ["-F", "/nonexistent/filter", "--nosuchoption"], ["-N", "nosuchns", "-y"], ["-F", "/tmp", "-ta"],
+    ["-F", "/tmp", "-F", "/nonexistent/filter"], ["-N", "nosuchns", "-V"], ["-V", "-N", "nosuchns"],
+    ["-ta", "sport", "eq", ":3306", "||", "dport", "==", ":3306"],
     ["-ta", "sport", "geq", ":9000", "&&", "sport", "leq", ":9300"], ["-ta", "sport", "lt", ":100", "&", "sport", "gt", ":20"],
     ["-ta", "src", "localhost"], ["-ua", "dst", "127.0.0.1:5353"], ["-ua", "sport", "=", ":domain"],
     ["-ta", "src", "127.0.0.1:ssh", "or", "src", "127.0.0.1:22"], ["-ta", "src", "*:8080"], ["-ta", "src", "127/8"],

@@ -22,7 +22,7 @@ use crate::core::owners::push_decimal;
 use crate::core::root::SysRoot;
 use crate::core::sys;
 use columns::Columns;
-use options::{Filter, Options, Parsed, af, db, state};
+use options::{Filter, FilterFile, Options, Parsed, af, db, state};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,34 +41,8 @@ pub fn run(argv0: &[u8], args: &[OsString], mut out: impl Write, mut err: impl W
     };
     // --tipcinfo only adds detail to TIPC rows, which this kernel has none
     // of (no tipc module), so it changes nothing here.
-    if let Some(name) = &opts.netns
-        && !crate::core::netns::switch(name, &mut err)
-    {
-        return 1;
-    }
     let root = SysRoot::from_env();
-    // -F FILE ("-": stdin) is opened while the options are read.
-    let filter_text = match &opts.filter_file {
-        None => None,
-        Some(f) => {
-            use std::io::Read;
-            let mut text = Vec::new();
-            let res = if f.as_slice() == b"-" || f.first() == Some(&b'-') {
-                std::io::stdin().read_to_end(&mut text).map(|_| ())
-            } else {
-                std::fs::File::open(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(f))
-                    .and_then(|mut file| file.read_to_end(&mut text).map(|_| ()))
-            };
-            if let Err(e) = res {
-                let mut m = b"fopen filter file: ".to_vec();
-                m.extend_from_slice(&sys::strerror(e.raw_os_error().unwrap_or(0)));
-                m.push(b'\n');
-                let _ = err.write_all(&m);
-                return 255;
-            }
-            Some(text)
-        }
-    };
+    let filter_text = opts.filter_file.take().map(FilterFile::read_all);
     let proc_root = proc_root(&root);
     if opts.summary {
         summary::print(&root, &proc_root, &mut out, &mut err);

@@ -175,7 +175,7 @@ const QUERIES: &[(&[u8], &[u32])] = &[
 ];
 
 /// The parsed invocation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Options {
     pub numeric: bool,
     pub resolve: bool,
@@ -197,12 +197,10 @@ pub struct Options {
     pub inet_sockopt: bool,
     pub tipcinfo: bool,
     pub kill: bool,
-    /// -N NAME
-    pub netns: Option<Vec<u8>>,
     /// -D FILE
     pub dump: Option<Vec<u8>>,
-    /// -F FILE
-    pub filter_file: Option<Vec<u8>>,
+    /// -F FILE, opened as the option was read (its lines are read later).
+    pub filter_file: Option<FilterFile>,
     pub filter: Filter,
     /// The family named last (-4/-6/-0/-x/-f), AF_UNSPEC (0) if none.
     pub preferred_family: u32,
@@ -341,6 +339,35 @@ pub const USAGE: &[u8] = b"Usage: ss [ OPTIONS ]
                 big := {established|syn-sent|fin-wait-{1,2}|closed|close-wait|last-ack|listening|closing}
 ";
 
+/// Where -F's filter lines come from: a name starting with `-` is stdin.
+#[derive(Debug)]
+pub enum FilterFile {
+    Stdin,
+    File(std::fs::File),
+}
+
+impl FilterFile {
+    fn open(name: &[u8]) -> std::io::Result<FilterFile> {
+        if name.first() == Some(&b'-') {
+            return Ok(FilterFile::Stdin);
+        }
+        let path = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(name);
+        std::fs::File::open(path).map(FilterFile::File)
+    }
+
+    /// The whole text, as far as it can be read: ss reads with fgets,
+    /// which takes a read error (a directory, say) as the end.
+    pub fn read_all(self) -> Vec<u8> {
+        use std::io::Read;
+        let mut text = Vec::new();
+        let _ = match self {
+            FilterFile::Stdin => std::io::stdin().lock().read_to_end(&mut text),
+            FilterFile::File(mut f) => f.read_to_end(&mut text),
+        };
+        text
+    }
+}
+
 /// usage(): to stderr, exit status 255.
 pub fn usage(err: &mut dyn Write) -> Parsed {
     let _ = err.write_all(USAGE);
@@ -471,12 +498,23 @@ pub fn parse(argv0: &[u8], args: &[OsString], out: &mut dyn Write, err: &mut dyn
             }
             v if v == b's' as i32 => o.summary = true,
             v if v == b'D' as i32 => o.dump = Some(arg.to_vec()),
+            // ss opens the filter file, and switches netns, as it meets the
+            // option: a failure ends the run before any later option is read.
             v if v == b'F' as i32 => {
                 if o.filter_file.is_some() {
                     let _ = err.write_all(b"More than one filter file\n");
                     return Parsed::Exit(255);
                 }
-                o.filter_file = Some(arg.to_vec());
+                match FilterFile::open(arg) {
+                    Ok(f) => o.filter_file = Some(f),
+                    Err(e) => {
+                        let mut m = b"fopen filter file: ".to_vec();
+                        m.extend_from_slice(&crate::core::sys::strerror(e.raw_os_error().unwrap_or(0)));
+                        m.push(b'\n');
+                        let _ = err.write_all(&m);
+                        return Parsed::Exit(255);
+                    }
+                }
             }
             v if v == b'v' as i32 || v == b'V' as i32 => {
                 let _ = out.write_all(b"ss utility, iproute2-6.1.0\n");
@@ -487,7 +525,11 @@ pub fn parse(argv0: &[u8], args: &[OsString], out: &mut dyn Write, err: &mut dyn
                 let _ = err.write_all(b"ss: SELinux is not enabled.\n");
                 return Parsed::Exit(1);
             }
-            v if v == b'N' as i32 => o.netns = Some(arg.to_vec()),
+            v if v == b'N' as i32 => {
+                if !crate::core::netns::switch(arg, err) {
+                    return Parsed::Exit(1);
+                }
+            }
             OPT_TIPCINFO => o.tipcinfo = true,
             OPT_TOS => o.tos = true,
             OPT_CGROUP => o.cgroup = true,
