@@ -284,8 +284,9 @@ fn leading_number(v: &[u8]) -> (u64, usize) {
     (val, n)
 }
 
-/// C's atoi(): leading blanks, a sign, then digits (saturating).
-pub fn atoi(v: &[u8]) -> i64 {
+/// C's atoi() as glibc has it: strtol (leading blanks, a sign, digits,
+/// saturating at the long's limits) cut to an int.
+pub fn atoi(v: &[u8]) -> i32 {
     let mut i = 0;
     while i < v.len() && (v[i] == b' ' || (9..=13).contains(&v[i])) {
         i += 1;
@@ -295,8 +296,19 @@ pub fn atoi(v: &[u8]) -> i64 {
         i += 1;
     }
     let (n, _) = leading_number(&v[i..]);
-    let n = n.min(i64::MAX as u64) as i64;
-    if neg { -n } else { n }
+    let long = if neg {
+        (-(n.min(1 << 63) as i128)) as i64
+    } else {
+        n.min(i64::MAX as u64) as i64
+    };
+    long as i32
+}
+
+/// A run of digits summed into a C int the way lsof's own loops do
+/// (`n = n * 10 + d`), wrapping as the machine does on overflow.
+fn int_digits(v: &[u8]) -> i32 {
+    v.iter()
+        .fold(0i32, |n, &d| n.wrapping_mul(10).wrapping_add((d - b'0') as i32))
 }
 
 pub fn parse(
@@ -733,14 +745,18 @@ pub fn parse(
             b'V' => o.verbose = true,
             b'w' => o.warn = plus,
             b'x' => {
-                cross = true;
                 if v.is_none() || starts_option(&v) {
+                    cross = true;
                     if v.is_some() {
                         g.give_back();
                     }
                 } else {
+                    // Only a known letter asks for cross-over: with none,
+                    // lsof has nothing to say about +d/+D.
                     for &l in v.as_deref().unwrap() {
-                        if l != b'f' && l != b'l' {
+                        if l == b'f' || l == b'l' {
+                            cross = true;
+                        } else {
                             line(err, pn, format!("unknown cross-over option: {}", l as char).as_bytes());
                             bad = true;
                         }
@@ -1078,7 +1094,7 @@ fn enter_fd(o: &mut Options, pn: &[u8], v: Option<&[u8]>, err: &mut Vec<u8>) -> 
                 },
                 None => {
                     if item.iter().all(u8::is_ascii_digit) {
-                        let n = atoi(item);
+                        let n = int_digits(item) as i64;
                         Some(FdSel {
                             lo: n,
                             hi: n,
@@ -1144,8 +1160,8 @@ fn enter_fd(o: &mut Options, pn: &[u8], v: Option<&[u8]>, err: &mut Vec<u8>) -> 
 }
 
 fn fd_range(pn: &[u8], item: &[u8], dash: usize, err: &mut Vec<u8>) -> Option<(i64, i64)> {
-    // lsof keeps the last '-' it saw.
-    if dash == 0 || dash + 1 >= item.len() {
+    // lsof keeps the last '-' it saw; an empty high part reads as 0.
+    if dash == 0 {
         line_arg(err, pn, b"illegal FD range for -d: ", item);
         return None;
     }
@@ -1154,7 +1170,7 @@ fn fd_range(pn: &[u8], item: &[u8], dash: usize, err: &mut Vec<u8>) -> Option<(i
         line_arg(err, pn, b"non-digit in -d FD range: ", item);
         return None;
     }
-    let (lo, hi) = (atoi(a), atoi(b));
+    let (lo, hi) = (int_digits(a) as i64, int_digits(b) as i64);
     if lo >= hi {
         line_arg(err, pn, b"-d FD range's low >= its high: ", item);
         return None;

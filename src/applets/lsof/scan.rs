@@ -566,7 +566,7 @@ fn read_stat(data: &[u8], pid: i32) -> Option<StatLine> {
         .iter()
         .position(|&b| b == b' ' || b == b'\t' || b == b'\n')
         .unwrap_or(data.len());
-    if atoi(&data[..end]) != pid as i64 {
+    if atoi(&data[..end]) != pid {
         return None;
     }
     let mut i = end + 1;
@@ -601,8 +601,8 @@ fn read_stat(data: &[u8], pid: i32) -> Option<StatLine> {
     }
     Some(StatLine {
         cmd,
-        ppid: atoi(f[1]) as i32,
-        pgid: atoi(f[2]) as i32,
+        ppid: atoi(f[1]),
+        pgid: atoi(f[2]),
         zombie: f[0] == b"Z",
     })
 }
