@@ -253,8 +253,57 @@ def on_terminal(sockbox, tmpdir):
     return results
 
 
+def cgroup_mount():
+    """The first cgroup2 mount /proc/mounts lists (ss's choice), or None."""
+    with open("/proc/mounts") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) > 2 and fields[2] == "cgroup2":
+                return fields[1]
+    return None
+
+
+def cgroups(sockbox, tmpdir):
+    """--cgroup and the `cgroup` filter with a listener in a cgroup of its
+    own, wherever the cgroup2 mount is (here /sys/fs/cgroup/unified, with
+    v1 hierarchies at /sys/fs/cgroup)."""
+    import subprocess
+    mount = cgroup_mount()
+    if mount is None:
+        return [("ss cgroup (no cgroup2 mount)", None)]
+    group = os.path.join(mount, "sockbox-live-ss", "inner")
+    try:
+        os.makedirs(group, exist_ok=True)
+    except OSError:
+        group = None  # a read-only cgroup2: every socket is in "/" then
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import os,socket,time\n"
+                               "if %r: open(%r,'w').write(str(os.getpid()))\n"
+                               "s=socket.socket(); s.bind(('127.0.0.1', 4545)); s.listen()\n"
+                               "print('ready', flush=True); time.sleep(30)" % (group is not None, os.path.join(group or "", "cgroup.procs"))],
+                              stdout=subprocess.PIPE)
+    try:
+        holder.stdout.readline()
+        results = []
+        for args in (["-tln", "--cgroup"], ["-tlne"], ["-tln", "cgroup", "/sockbox-live-ss/inner"],
+                     ["-tln", "cgroup", "sockbox-live-ss/inner"], ["-tln", "cgroup", "!=", "/sockbox-live-ss/inner"],
+                     ["-tln", "cgroup", "/"], ["-tln", "cgroup", "//"], ["-tln", "cgroup", "/sockbox-live-ss/nosuch"],
+                     ["-tln", "cgroup", group or mount], ["-tln", "cgroup", "/tmp"]):
+            for as_nobody in (False, True):
+                results.append(("%sss %s" % ("[nobody] " if as_nobody else "", " ".join(args)),
+                                difftest.compare("ss", "/usr/bin/ss", sockbox, args, as_nobody, tmpdir, mask)))
+        return results
+    finally:
+        holder.kill()
+        holder.wait()
+        if group is not None:
+            os.rmdir(group)
+            os.rmdir(os.path.dirname(group))
+
+
 def extras(sockbox, tmpdir):
-    return named_netns(sockbox, tmpdir) + kill_dump_events(sockbox, tmpdir) + on_terminal(sockbox, tmpdir)
+    return (named_netns(sockbox, tmpdir) + kill_dump_events(sockbox, tmpdir) + on_terminal(sockbox, tmpdir)
+            + cgroups(sockbox, tmpdir))
 
 
 CASES = {

@@ -440,6 +440,14 @@ impl<'a> Parser<'a> {
         let _ = self.err.write_all(msg);
     }
 
+    /// parse_cgroupcond(): the cgroup's id, after any message of the lookup.
+    fn cgroup_id(&mut self, path: &[u8]) -> Option<u64> {
+        let mut msgs = Vec::new();
+        let id = super::cgroup::id_of(path, &mut msgs);
+        self.say(&msgs);
+        (id != 0).then_some(id)
+    }
+
     /// get_token_from_line(): the next blank-separated token, `\` escaping.
     fn next_word_token(&mut self) -> Option<Vec<u8>> {
         loop {
@@ -515,7 +523,7 @@ impl<'a> Parser<'a> {
                         return Err(1);
                     }
                 },
-                Some(Tok::Cgroup) => match cgroup_id(&w) {
+                Some(Tok::Cgroup) => match self.cgroup_id(&w) {
                     Some(id) => Tok::CgroupCond(id),
                     None => {
                         let mut m = b"Cannot parse cgroup ".to_vec();
@@ -1111,15 +1119,6 @@ fn parse_mark(s: &[u8]) -> Option<(u32, u32)> {
         Some(i) => Some((num(&s[..i])?, num(&s[i + 1..])?)),
         None => Some((num(s)?, 0xffff_ffff)),
     }
-}
-
-/// get_cgroup2_id(): the inode of the cgroup2 folder.
-fn cgroup_id(path: &[u8]) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::MetadataExt;
-    let rel = path.strip_prefix(b"/").unwrap_or(path);
-    let p = std::path::Path::new("/sys/fs/cgroup").join(std::ffi::OsStr::from_bytes(rel));
-    std::fs::metadata(p).ok().map(|m| m.ino()).filter(|&i| i != 0)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! NETLINK_SOCK_DIAG as real ss reads it, or from /proc where ss falls back
 //! → every cell into `columns::Columns` → one render at the end.
 
+mod cgroup;
 mod columns;
 pub mod filter;
 pub mod options;
@@ -220,7 +221,7 @@ struct Ss<W: Write, E: Write> {
     dump_sink: Option<Box<dyn Write>>,
     exit_code: i32,
     host_cache: std::collections::HashMap<IpAddr, Option<Vec<u8>>>,
-    cgroups: std::collections::HashMap<u64, Vec<u8>>,
+    cgroups: cgroup::Paths,
     /// Rows the kernel showed just before (core::recent).
     recent: crate::core::recent::Recent,
 }
@@ -1037,14 +1038,13 @@ impl<W: Write, E: Write> Ss<W, E> {
         true
     }
 
-    /// cg_id_to_path(): the cgroup v2 path of an id (looked up by inode
-    /// under the cgroup2 mount), or `unreachable:ID`.
+    /// cg_id_to_path(): the cgroup v2 path of an id, or `unreachable:ID`
+    /// (ss caches the names it finds, lib/cg_map.c; so does `cgroup::Paths`).
     fn cgroup_path(&mut self, id: u64) -> Vec<u8> {
-        // ss caches the id → path map too (lib/cg_map.c).
-        self.cgroups
-            .entry(id)
-            .or_insert_with(|| crate::core::escape::screened(cgroup::path(id)))
-            .clone()
+        let mut msgs = Vec::new();
+        let path = self.cgroups.path(id, &mut msgs);
+        let _ = self.err.write_all(&msgs);
+        crate::core::escape::screened(path)
     }
 
     /// The /proc fallback (tcp_show_line / dgram_show_line).
@@ -2084,42 +2084,6 @@ fn interface_name(index: u32) -> Vec<u8> {
         return n;
     }
     unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec()
-}
-
-mod cgroup {
-    //! cg_id_to_path(): cgroup v2 ids are the inode numbers of the cgroup
-    //! folders under the cgroup2 mount.
-    use std::os::unix::fs::MetadataExt;
-
-    pub fn path(id: u64) -> Vec<u8> {
-        let base = std::path::Path::new("/sys/fs/cgroup");
-        if let Some(p) = find(base, base, id, 0) {
-            return p;
-        }
-        format!("unreachable:{id:x}").into_bytes()
-    }
-
-    fn find(base: &std::path::Path, dir: &std::path::Path, id: u64, depth: u32) -> Option<Vec<u8>> {
-        use std::os::unix::ffi::OsStrExt;
-        let m = std::fs::metadata(dir).ok()?;
-        if m.ino() == id {
-            let rel = dir.strip_prefix(base).ok()?;
-            let mut p = b"/".to_vec();
-            p.extend_from_slice(rel.as_os_str().as_bytes());
-            return Some(p);
-        }
-        if depth > 32 {
-            return None;
-        }
-        for e in std::fs::read_dir(dir).ok()?.flatten() {
-            if e.file_type().map(|t| t.is_dir()).unwrap_or(false)
-                && let Some(p) = find(base, &e.path(), id, depth + 1)
-            {
-                return Some(p);
-            }
-        }
-        None
-    }
 }
 
 mod proc_line {
