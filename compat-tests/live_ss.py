@@ -81,6 +81,9 @@ OPTION_SETS += [
     ["-ta", "-F", FILTER_FILE], ["-ta", "-F", "/nonexistent/filter"],
     # -F and -N act as ss meets them: their errors come before a later
     # option's, and a directory as -F reads as an empty filter (fgets).
+    # sport/dport take `[…]` as ss does: the brackets and what follows go.
+    ["-tan", "dport", "[::ffff:127.0.0.1]"], ["-tan", "sport", "[:22]x"], ["-tan", "sport", "[:http]:5"],
+    ["-tan", "dport", "[*]"],
     ["-F", "/nonexistent/filter", "--nosuchoption"], ["-N", "nosuchns", "-y"], ["-F", "/tmp", "-ta"],
     ["-F", "/tmp", "-F", "/nonexistent/filter"], ["-N", "nosuchns", "-V"], ["-V", "-N", "nosuchns"],
     ["-ta", "sport", "eq", ":3306", "||", "dport", "==", ":3306"],

@@ -929,8 +929,11 @@ impl<'a> Parser<'a> {
             }
         };
         if is_port {
-            port = Some(word);
-            host = word;
+            // The word as ss holds it by now: `[v6]…` has lost its
+            // brackets and whatever followed them.
+            let addr = if word.first() == Some(&b'[') { host } else { word };
+            port = Some(addr);
+            host = addr;
         }
         if let Some(mut p) = port {
             if let Some(rest) = p.strip_prefix(b":") {
