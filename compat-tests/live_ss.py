@@ -84,6 +84,9 @@ OPTION_SETS += [
     # sport/dport take `[…]` as ss does: the brackets and what follows go.
     ["-tan", "dport", "[::ffff:127.0.0.1]"], ["-tan", "sport", "[:22]x"], ["-tan", "sport", "[:http]:5"],
     ["-tan", "dport", "[*]"],
+    # fwmark reads its number as sscanf's %i does: a prefix, 0x alone, octal.
+    ["-tan", "fwmark", "0x"], ["-tan", "fwmark", "12abc"], ["-tan", "fwmark", "0x10/0x"], ["-tan", "fwmark", "09/1"],
+    ["-an", "fwmark", "0x", "closed"], ["-tan", "fwmark", "1 /2"], ["-tan", "fwmark", "99999999999999999999"],
     ["-F", "/nonexistent/filter", "--nosuchoption"], ["-N", "nosuchns", "-y"], ["-F", "/tmp", "-ta"],
     ["-F", "/tmp", "-F", "/nonexistent/filter"], ["-N", "nosuchns", "-V"], ["-V", "-N", "nosuchns"],
     ["-ta", "sport", "eq", ":3306", "||", "dport", "==", ":3306"],

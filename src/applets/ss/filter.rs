@@ -1115,18 +1115,89 @@ fn c_long(s: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-/// `%i/%i` or `%i`.
+/// parse_markmask(): sscanf's `%i/%i` when there is a '/', else `%i`;
+/// each number as much of a prefix as sscanf reads.
 fn parse_mark(s: &[u8]) -> Option<(u32, u32)> {
-    let num = |t: &[u8]| c_long(t).map(|v| v as u32);
-    match memchr::memchr(b'/', s) {
-        Some(i) => Some((num(&s[..i])?, num(&s[i + 1..])?)),
-        None => Some((num(s)?, 0xffff_ffff)),
+    let (mark, used) = scanf_int(s)?;
+    if memchr::memchr(b'/', s).is_none() {
+        return Some((mark, 0xffff_ffff));
     }
+    let rest = s[used..].strip_prefix(b"/")?;
+    let (mask, _) = scanf_int(rest)?;
+    Some((mark, mask))
+}
+
+/// glibc sscanf's `%i` into an int: blanks, a sign, then `0x` (hex), `0`
+/// (octal) or decimal digits, as many as fit the base; `0x` alone reads
+/// as 0. The value is strtol's (saturated at the long's limits), cut to
+/// 32 bits. None when no number starts `s`; else the value and the bytes
+/// read.
+fn scanf_int(s: &[u8]) -> Option<(u32, usize)> {
+    let mut i = s.iter().take_while(|&&b| b == b' ' || (9..=13).contains(&b)).count();
+    let neg = s.get(i) == Some(&b'-');
+    if matches!(s.get(i), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let (base, start) = match (s.get(i), s.get(i + 1)) {
+        (Some(b'0'), Some(b'x' | b'X')) => (16, i + 2),
+        (Some(b'0'), _) => (8, i),
+        (Some(b'1'..=b'9'), _) => (10, i),
+        _ => return None,
+    };
+    let digits = s[start..].iter().take_while(|b| (**b as char).is_digit(base)).count();
+    let magnitude = s[start..start + digits].iter().fold(0u128, |v, &b| {
+        (v * base as u128 + (b as char).to_digit(base).unwrap_or(0) as u128).min(1 << 64)
+    });
+    let long = match (neg, magnitude) {
+        (false, m) if m > i64::MAX as u128 => i64::MAX,
+        (true, m) if m > 1 << 63 => i64::MIN,
+        (true, m) => (-(m as i128)) as i64,
+        (false, m) => m as i64,
+    };
+    Some((long as u32, start + digits))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The marks glibc's sscanf reads from these (a C program's answers).
+    #[test]
+    fn marks_read_as_sscanf_reads_them() {
+        let cases: &[(&str, Option<(u32, u32)>)] = &[
+            ("0x", Some((0, !0))),
+            ("0xg", Some((0, !0))),
+            ("08", Some((0, !0))),
+            ("+0x", Some((0, !0))),
+            ("0x/5", Some((0, 5))),
+            ("99999999999", Some((1215752191, !0))),
+            ("-5", Some((0xffff_fffb, !0))),
+            (" 5", Some((5, !0))),
+            ("0x100000000", Some((0, !0))),
+            ("4294967296", Some((0, !0))),
+            ("0x10/0x", Some((16, 0))),
+            ("1/2/3", Some((1, 2))),
+            ("12abc", Some((12, !0))),
+            ("1/ 2", Some((1, 2))),
+            ("1 /2", None),
+            ("09/1", None),
+            ("0/08", Some((0, 0))),
+            ("2147483648", Some((0x8000_0000, !0))),
+            ("-2147483649", Some((0x7fff_ffff, !0))),
+            ("99999999999999999999", Some((!0, !0))),
+            ("-99999999999999999999", Some((0, !0))),
+            (" -0x10", Some((0xffff_fff0, !0))),
+            ("0x-1", Some((0, !0))),
+            ("1/-1", Some((1, !0))),
+            ("", None),
+            ("x", None),
+            ("-", None),
+            ("12/", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_mark(text.as_bytes()), *want, "{text:?}");
+        }
+    }
 
     fn parse(words: &[&str], filter: &mut Filter, fam: &mut u32) -> (Result<Option<Node>, Exit>, String) {
         let root = SysRoot::snapshot("/nonexistent-sockbox-root");
