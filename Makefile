@@ -41,6 +41,7 @@ compat: build
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_quiet.py && \
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_inputs.py && \
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_table_ends.py && \
+		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_soup.py && \
 		SOCKBOX_BIN=$(CURDIR)/$(BIN) /usr/bin/python3 compat-tests/live_front.py; \
 	fi
 

@@ -29,7 +29,9 @@ def run(tool, binary, args, as_nobody, tmpdir, env_extra=None):
     cmd = [tool] + args
     if as_nobody:
         cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] + cmd
-    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    # stdin is empty: `ss -F -` (or -F before any option word) reads it.
+    p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
     return p.stdout, p.stderr, p.returncode
 
 
