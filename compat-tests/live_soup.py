@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Random but repeatable invocations of ss and netstat against the real
-tools, over the live_ss scenario: option soups (valid, invalid, missing
-arguments, long-option prefixes) and ss filter expressions built from the
-filter language's words. Each seed is fixed, so a run is the same list
+"""Random but repeatable invocations of ss, netstat and lsof against the
+real tools, over the live_ss scenario: option soups (valid, invalid,
+missing arguments, long-option prefixes), ss filter expressions built
+from the filter language's words, lsof -i addresses and -F field lists. Each seed is fixed, so a run is the same list
 every time; a session hunting bugs can widen it with SOUP_SEED/SOUP_N.
 
 This is how the ss -N/-F ordering, the cgroup mount lookup, the [addr]
@@ -87,6 +87,41 @@ def netstat_soup(sockbox, tmpdir):
     return results
 
 
+LSOF_PROTOS = ["", "4", "6", "TCP", "UDP", "tcp", "udp", "ICMP", "4TCP", "6UDP", "UDPLITE", "x", "46"]
+LSOF_HOSTS = ["", "@", "@127.0.0.1", "@localhost", "@[::1]", "@[::1", "@::1", "@127.0.0.1.1", "@0", "@*",
+              "@[::ffff:127.0.0.1]", "@127.1", "@nosuchhost.invalid", "@1.2.3.4/8", "@0x7f000001"]
+LSOF_PORTS = ["", ":", ":22", ":ssh", ":http,22", ":1-1024", ":1024-1", ":0", ":65535", ":65536", ":-5", ":22-",
+              ":a-b", ":22,", ":,22", ":mysql-http", ":99999999999", ":nosuchsvc", ":5353", ":22:80"]
+# Selections that stay on sockets (no -p/-u/-c/-d ORed in: sockbox refuses
+# those, COMPAT.md L1).
+LSOF_EXTRAS = [["-n"], ["-P"], ["-nP"], ["-a", "-c", "nginx"], ["-sTCP:LISTEN"], ["-s", "TCP:^LISTEN,ESTABLISHED"],
+               ["-sUDP:Idle"], ["-T", "qs"], ["-Tf"], ["-F", "pcnPT"], ["-t"], ["+c", "3"], ["-l"], ["-V"], ["-R"],
+               ["-g"], ["-w"], ["-a", "-u", "^nobody"], ["-a", "-d", "3-5"], ["-S", "1"], ["-o"], ["-O"],
+               ["-sTCP:bogus"], ["-a", "-d", "5-"], ["+c", "4294967296"]]
+FIELD_LETTERS = "acdDfgGiKklLmMnNoOpPRsStTuz0?x "
+
+
+def lsof_soup(sockbox, tmpdir):
+    rng = random.Random(SEED + 2)
+    results = []
+    for i in range(N):
+        if i % 3 == 2:
+            letters = "".join(rng.choice(FIELD_LETTERS) for _ in range(rng.randint(0, 8)))
+            args = ["-i", "-F" + letters] if rng.random() < 0.7 else ["-i", "-F", letters]
+        else:
+            args = ["-i" + rng.choice(LSOF_PROTOS) + rng.choice(LSOF_HOSTS) + rng.choice(LSOF_PORTS)
+                    for _ in range(rng.choice([1, 1, 2, 3]))]
+            for extra in rng.sample(LSOF_EXTRAS, rng.choice([0, 1, 2])):
+                args += extra
+        results.append(("lsof " + " ".join(args),
+                        difftest.compare("lsof", "/usr/bin/lsof", sockbox, args, False, tmpdir, lambda _a, b: b)))
+    return results
+
+
+def extras(sockbox, tmpdir):
+    return netstat_soup(sockbox, tmpdir) + lsof_soup(sockbox, tmpdir)
+
+
 def ss_sets():
     rng = random.Random(SEED)
     options = option_soup(rng, SS_OPTIONS)
@@ -97,4 +132,4 @@ if __name__ == "__main__":
     difftest.main("live_soup", __file__, {
         "tool": "ss", "real": "/usr/bin/ss", "mask": live_ss.mask, "sets": ss_sets(),
         "setup": live_ss.CASES.get("setup"),
-    }, netstat_soup)
+    }, extras)
