@@ -84,6 +84,10 @@ OPTION_SETS += [
     # sport/dport take `[…]` as ss does: the brackets and what follows go.
     ["-tan", "dport", "[::ffff:127.0.0.1]"], ["-tan", "sport", "[:22]x"], ["-tan", "sport", "[:http]:5"],
     ["-tan", "dport", "[*]"],
+    # iproute2 reads addresses, prefix lengths and ports with strtoul/strtol:
+    # a sign (and "-0") is a number.
+    ["-tan", "--", "-0"], ["-tan", "src", "+127.0.0.1"], ["-tan", "dst", "127.-0.0.1/+8"],
+    ["-tan", "sport", "=", ":+22"], ["-tan", "dst", "+0x7f.0.0.1"], ["-tan", "src", "127.0.0.1/-1"],
     # fwmark reads its number as sscanf's %i does: a prefix, 0x alone, octal.
     ["-tan", "fwmark", "0x"], ["-tan", "fwmark", "12abc"], ["-tan", "fwmark", "0x10/0x"], ["-tan", "fwmark", "09/1"],
     ["-an", "fwmark", "0x", "closed"], ["-tan", "fwmark", "1 /2"], ["-tan", "fwmark", "99999999999999999999"],

@@ -1098,21 +1098,33 @@ fn mask_bits(mask: u32) -> Option<u32> {
     Some(mask.leading_ones())
 }
 
-/// strtoul(s, &end, 0) over the whole of `s`.
+/// strtoul(s, &end, 0) over the whole of `s`, as iproute2's get_u8 …
+/// get_unsigned and get_addr_ipv4 read their numbers: blanks, then a sign
+/// (a '-' negates, wrapping, so "-0" is 0), then the digits. Overflow
+/// saturates, whatever the sign.
 fn c_ulong(s: &[u8]) -> Option<u64> {
-    crate::core::names::parse_c_number(s)
+    let (neg, digits) = c_sign(s);
+    let v = crate::core::names::parse_c_number(digits)?;
+    Some(if neg && v != u64::MAX { v.wrapping_neg() } else { v })
 }
 
-/// strtol(s, &end, 0) over the whole of `s`.
+/// strtol(s, &end, 0) over the whole of `s` (get_integer): blanks, a
+/// sign, the digits; None when it does not fit.
 fn c_long(s: &[u8]) -> Option<i64> {
-    let (neg, digits) = match s.first() {
+    let (neg, digits) = c_sign(s);
+    let v = crate::core::names::parse_c_number(digits)?;
+    let v = i64::try_from(v).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// The blanks and sign strtol/strtoul take before the digits.
+fn c_sign(s: &[u8]) -> (bool, &[u8]) {
+    let s = &s[s.iter().take_while(|&&b| b == b' ' || (9..=13).contains(&b)).count()..];
+    match s.first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
-    };
-    let v = c_ulong(digits)?;
-    let v = i64::try_from(v).ok()?;
-    Some(if neg { -v } else { v })
+    }
 }
 
 /// parse_markmask(): sscanf's `%i/%i` when there is a '/', else `%i`;
@@ -1160,6 +1172,24 @@ fn scanf_int(s: &[u8]) -> Option<(u32, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// strtoul and strtol over a whole word, as iproute2's get_* read it.
+    #[test]
+    fn numbers_read_as_strtoul_reads_them() {
+        assert_eq!(c_ulong(b"-0"), Some(0));
+        assert_eq!(c_ulong(b"+0x10"), Some(16));
+        assert_eq!(c_ulong(b" 7"), Some(7));
+        assert_eq!(c_ulong(b"-1"), Some(u64::MAX));
+        assert_eq!(c_ulong(b"-"), None);
+        assert_eq!(c_ulong(b"--1"), None);
+        assert_eq!(c_ulong(b"0x"), None);
+        assert_eq!(c_ulong(b"99999999999999999999999"), Some(u64::MAX));
+        assert_eq!(c_long(b"-22"), Some(-22));
+        assert_eq!(c_long(b"\t+22"), Some(22));
+        assert_eq!(c_long(b"22 "), None);
+        assert_eq!(ipv4_parts(b"+127.-0.0.1"), Some([127, 0, 0, 1]));
+        assert_eq!(ipv4_parts(b"127.-1.0.1"), None);
+    }
 
     /// The marks glibc's sscanf reads from these (a C program's answers).
     #[test]
