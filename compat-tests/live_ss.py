@@ -99,7 +99,10 @@ OPTION_SETS += [
     ["-ta", "src", "127.0.0.1:ssh", "or", "src", "127.0.0.1:22"], ["-ta", "src", "*:8080"], ["-ta", "src", "127/8"],
 ]
 
-UNPRIVILEGED_SETS = [["-tanp"], ["-xp"], ["-uap"], ["-a"], ["-tulpe"], ["-tulpn"], ["-xap"], ["-ap"]]
+UNPRIVILEGED_SETS = [["-tanp"], ["-xp"], ["-uap"], ["-a"], ["-tulpe"], ["-tulpn"], ["-xap"], ["-ap"],
+                     # A mark condition needs CAP_NET_ADMIN: each inet request,
+                     # SCTP's too, is refused, and ss says so (MPTCP's silently).
+                     ["-a", "fwmark", "0x1"], ["-A", "inet", "fwmark", "0x1"], ["-Sa", "fwmark", "0x1"]]
 
 SELF = re.compile(rb"^.*(?:tcpdiag:ss/\d+| 4:[1-9]\d*) .*\n", re.M)
 TIMER = re.compile(rb"(timer:\([a-z]+,)[0-9.a-z]*,")

@@ -141,11 +141,12 @@ pub fn run(argv0: &[u8], args: &[OsString], mut out: impl Write, mut err: impl W
 
 /// The inet tables in the order ss shows them, after netlink, packet and
 /// unix.
-const INET_TABLES: [(u32, InetProto); 4] = [
+const INET_TABLES: [(u32, InetProto); 5] = [
     (db::RAW, InetProto::Raw),
     (db::UDP, InetProto::Udp),
     (db::TCP, InetProto::Tcp),
     (db::DCCP, InetProto::Dccp),
+    (db::SCTP, InetProto::Sctp),
 ];
 
 /// Where an inet table is read from first (`Ss::inet_source`).
@@ -233,6 +234,9 @@ enum InetProto {
     Udp,
     Raw,
     Dccp,
+    /// Asked for as ss asks (its errors are printed alike), never shown:
+    /// COMPAT.md S1.
+    Sctp,
     /// -E destroy events: ss passes IPPROTO_MAX and leaves `dg_proto` unset.
     Event,
 }
@@ -244,13 +248,14 @@ impl InetProto {
             InetProto::Udp => 17,
             InetProto::Raw => 255,
             InetProto::Dccp => 33,
+            InetProto::Sctp => 132,
             InetProto::Event => 0,
         }
     }
     /// ss's `dg_proto` for service names (dccp keeps tcp's).
     fn service(self) -> ServiceProto {
         match self {
-            InetProto::Tcp | InetProto::Dccp | InetProto::Event => ServiceProto::Tcp,
+            InetProto::Tcp | InetProto::Dccp | InetProto::Sctp | InetProto::Event => ServiceProto::Tcp,
             InetProto::Udp => ServiceProto::Udp,
             InetProto::Raw => ServiceProto::Raw,
         }
@@ -261,12 +266,13 @@ impl InetProto {
             InetProto::Tcp => Some(("PROC_NET_TCP", "net/tcp", "PROC_NET_TCP6", "net/tcp6")),
             InetProto::Udp => Some(("PROC_NET_UDP", "net/udp", "PROC_NET_UDP6", "net/udp6")),
             InetProto::Raw => Some(("PROC_NET_RAW", "net/raw", "PROC_NET_RAW6", "net/raw6")),
-            InetProto::Dccp | InetProto::Event => None,
+            InetProto::Dccp | InetProto::Sctp | InetProto::Event => None,
         }
     }
     fn env(self) -> &'static str {
         match self {
             InetProto::Dccp => "PROC_NET_DCCP",
+            InetProto::Sctp => "PROC_NET_SCTP",
             InetProto::Event => "",
             p => p.proc_files().map_or("", |f| f.0),
         }
@@ -329,8 +335,9 @@ impl<W: Write, E: Write> Ss<W, E> {
                 self.inet_show(proto);
             }
         }
-        // sctp, vsock, tipc, xdp and mptcp have no diag module on this
-        // kernel and ss prints nothing for them (see COMPAT.md).
+        // vsock, tipc, xdp and mptcp have no diag module on this kernel,
+        // ss prints nothing for them, and mptcp's errors are suppressed
+        // (see COMPAT.md S1).
         self.cols.render(&mut self.out);
         self.out.flush();
     }
@@ -859,7 +866,7 @@ impl<W: Write, E: Write> Ss<W, E> {
     /// show_one_inet_sock(): false stops the dump (a -K that failed).
     fn inet_diag_row(&mut self, d: &InetDiag<'_>, proto: InetProto) -> bool {
         let family = d.family as u32;
-        if !self.filter.has_family(family) {
+        if !self.filter.has_family(family) || proto == InetProto::Sctp {
             return true;
         }
         // A dump shows each socket once, by its cookie (core::recent).
