@@ -3,16 +3,12 @@
 //! /var/run/netns/NAME, a private mount namespace with that namespace's
 //! /sys, and the /etc/netns/NAME/* files bound over /etc.
 
-use crate::core::sys::strerror;
+use crate::core::sys::{errno, strerror};
 use std::ffi::CString;
 use std::io::Write;
 
 const NETNS_RUN_DIR: &str = "/var/run/netns";
 const NETNS_ETC_DIR: &str = "/etc/netns";
-
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
 
 fn cstr(s: &[u8]) -> CString {
     CString::new(s.iter().copied().filter(|&b| b != 0).collect::<Vec<u8>>()).unwrap_or_default()

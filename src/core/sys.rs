@@ -13,6 +13,11 @@ pub fn strerror(errno: i32) -> Vec<u8> {
     }
 }
 
+/// The errno the last failed C library call left.
+pub fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
 pub fn geteuid() -> u32 {
     unsafe { libc::geteuid() }
 }

@@ -136,7 +136,14 @@ fn stat_error(path: &[u8]) -> Option<i32> {
     if unsafe { libc::stat(c.as_ptr(), &mut st) } == 0 {
         return None;
     }
-    Some(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::ENOENT))
+    Some(crate::core::sys::errno())
+}
+
+/// The text of /proc/self/mounts, the mount table lsof reads.
+pub fn mount_table() -> Option<Vec<u8>> {
+    let mut mounts = Vec::new();
+    crate::core::procinfo::read_small(b"/proc/self/mounts", &mut mounts).ok()?;
+    Some(mounts)
 }
 
 /// Whether `path` is a mount point or a mounted device in `mounts` (the

@@ -287,21 +287,9 @@ fn leading_number(v: &[u8]) -> (u64, usize) {
 /// C's atoi() as glibc has it: strtol (leading blanks, a sign, digits,
 /// saturating at the long's limits) cut to an int.
 pub fn atoi(v: &[u8]) -> i32 {
-    let mut i = 0;
-    while i < v.len() && (v[i] == b' ' || (9..=13).contains(&v[i])) {
-        i += 1;
-    }
-    let neg = i < v.len() && v[i] == b'-';
-    if i < v.len() && (v[i] == b'-' || v[i] == b'+') {
-        i += 1;
-    }
-    let (n, _) = leading_number(&v[i..]);
-    let long = if neg {
-        (-(n.min(1 << 63) as i128)) as i64
-    } else {
-        n.min(i64::MAX as u64) as i64
-    };
-    long as i32
+    let (neg, rest) = crate::core::names::c_sign(v);
+    let (n, _) = leading_number(rest);
+    crate::core::names::c_long_value(neg, n) as i32
 }
 
 /// A run of digits summed into a C int the way lsof's own loops do
@@ -830,17 +818,16 @@ pub fn parse(
         line(err, pn, b"-x must accompany +d or +D");
         bad = true;
     }
-    if !exempt_fs.is_empty() {
-        let mut mounts = Vec::new();
-        if crate::core::procinfo::read_small(b"/proc/self/mounts", &mut mounts).is_ok() {
-            for path in &exempt_fs {
-                if !file_args::is_mount_dir(path, &mounts) {
-                    let mut m = b"\"-e ".to_vec();
-                    m.extend_from_slice(path);
-                    m.extend_from_slice(b"\" is not a mounted file system.");
-                    line(err, pn, &m);
-                    bad = true;
-                }
+    if !exempt_fs.is_empty()
+        && let Some(mounts) = file_args::mount_table()
+    {
+        for path in &exempt_fs {
+            if !file_args::is_mount_dir(path, &mounts) {
+                let mut m = b"\"-e ".to_vec();
+                m.extend_from_slice(path);
+                m.extend_from_slice(b"\" is not a mounted file system.");
+                line(err, pn, &m);
+                bad = true;
             }
         }
     }
@@ -890,8 +877,7 @@ pub fn parse(
     // the names take other paths, refused below).
     let file_names = &args[g.x1.min(args.len())..];
     if !file_names.is_empty() && o.names == file_names.len() && !o.avoid_blocking && o.search_errors {
-        let mut mounts = Vec::new();
-        let _ = crate::core::procinfo::read_small(b"/proc/self/mounts", &mut mounts);
+        let mounts = file_args::mount_table().unwrap_or_default();
         if file_args::all_missing(pn, file_names, &mounts, err) {
             return Parsed::Exit(1);
         }

@@ -5,6 +5,7 @@
 //! from a walk of that mount, else by opening it by handle. Each failure
 //! writes ss's own message to `err`, as often as ss writes it.
 
+use crate::core::sys::errno;
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
@@ -19,10 +20,6 @@ struct Handle {
 
 /// The handle type ss names when it opens a cgroup by id.
 const FILEID_INO32_GEN: i32 = 1;
-
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
 
 fn say(err: &mut Vec<u8>, text: &[u8]) {
     err.extend_from_slice(text);

@@ -1103,7 +1103,7 @@ fn mask_bits(mask: u32) -> Option<u32> {
 /// (a '-' negates, wrapping, so "-0" is 0), then the digits. Overflow
 /// saturates, whatever the sign.
 fn c_ulong(s: &[u8]) -> Option<u64> {
-    let (neg, digits) = c_sign(s);
+    let (neg, digits) = crate::core::names::c_sign(s);
     let v = crate::core::names::parse_c_number(digits)?;
     Some(if neg && v != u64::MAX { v.wrapping_neg() } else { v })
 }
@@ -1111,20 +1111,10 @@ fn c_ulong(s: &[u8]) -> Option<u64> {
 /// strtol(s, &end, 0) over the whole of `s` (get_integer): blanks, a
 /// sign, the digits; None when it does not fit.
 fn c_long(s: &[u8]) -> Option<i64> {
-    let (neg, digits) = c_sign(s);
+    let (neg, digits) = crate::core::names::c_sign(s);
     let v = crate::core::names::parse_c_number(digits)?;
     let v = i64::try_from(v).ok()?;
     Some(if neg { -v } else { v })
-}
-
-/// The blanks and sign strtol/strtoul take before the digits.
-fn c_sign(s: &[u8]) -> (bool, &[u8]) {
-    let s = &s[s.iter().take_while(|&&b| b == b' ' || (9..=13).contains(&b)).count()..];
-    match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    }
 }
 
 /// parse_markmask(): sscanf's `%i/%i` when there is a '/', else `%i`;
@@ -1145,11 +1135,8 @@ fn parse_mark(s: &[u8]) -> Option<(u32, u32)> {
 /// 32 bits. None when no number starts `s`; else the value and the bytes
 /// read.
 fn scanf_int(s: &[u8]) -> Option<(u32, usize)> {
-    let mut i = s.iter().take_while(|&&b| b == b' ' || (9..=13).contains(&b)).count();
-    let neg = s.get(i) == Some(&b'-');
-    if matches!(s.get(i), Some(b'-' | b'+')) {
-        i += 1;
-    }
+    let (neg, rest) = crate::core::names::c_sign(s);
+    let i = s.len() - rest.len();
     let (base, start) = match (s.get(i), s.get(i + 1)) {
         (Some(b'0'), Some(b'x' | b'X')) => (16, i + 2),
         (Some(b'0'), _) => (8, i),
@@ -1157,16 +1144,11 @@ fn scanf_int(s: &[u8]) -> Option<(u32, usize)> {
         _ => return None,
     };
     let digits = s[start..].iter().take_while(|b| (**b as char).is_digit(base)).count();
-    let magnitude = s[start..start + digits].iter().fold(0u128, |v, &b| {
-        (v * base as u128 + (b as char).to_digit(base).unwrap_or(0) as u128).min(1 << 64)
+    let magnitude = s[start..start + digits].iter().fold(0u64, |v, &b| {
+        v.saturating_mul(base as u64)
+            .saturating_add((b as char).to_digit(base).unwrap_or(0) as u64)
     });
-    let long = match (neg, magnitude) {
-        (false, m) if m > i64::MAX as u128 => i64::MAX,
-        (true, m) if m > 1 << 63 => i64::MIN,
-        (true, m) => (-(m as i128)) as i64,
-        (false, m) => m as i64,
-    };
-    Some((long as u32, start + digits))
+    Some((crate::core::names::c_long_value(neg, magnitude) as u32, start + digits))
 }
 
 #[cfg(test)]

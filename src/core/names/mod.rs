@@ -15,6 +15,26 @@ pub(crate) fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|f| !f.is_empty())
 }
 
+/// What strtol/strtoul/atoi skip before the digits: blanks (isspace),
+/// then one sign. True when the sign is '-'.
+pub(crate) fn c_sign(s: &[u8]) -> (bool, &[u8]) {
+    let s = &s[s.iter().take_while(|&&b| b == b' ' || (9..=13).contains(&b)).count()..];
+    match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    }
+}
+
+/// strtol's value for a magnitude and sign: saturated at the long's limits.
+pub(crate) fn c_long_value(neg: bool, magnitude: u64) -> i64 {
+    match (neg, magnitude) {
+        (false, m) => i64::try_from(m).unwrap_or(i64::MAX),
+        (true, m) if m > 1 << 63 => i64::MIN,
+        (true, m) => (m as i64).wrapping_neg(),
+    }
+}
+
 /// A C integer literal as `strtoul(s, &end, 0)` reads it (`0x` hex, leading
 /// `0` octal, else decimal), requiring all of `s`; saturates on overflow.
 pub(crate) fn parse_c_number(s: &[u8]) -> Option<u64> {
