@@ -131,5 +131,4 @@ def ss_sets():
 if __name__ == "__main__":
     difftest.main("live_soup", __file__, {
         "tool": "ss", "real": "/usr/bin/ss", "mask": live_ss.mask, "sets": ss_sets(),
-        "setup": live_ss.CASES.get("setup"),
     }, extras)
